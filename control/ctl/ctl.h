@@ -1,0 +1,22 @@
+/* siprelayctl: command table shared by the subcommand files. */
+#ifndef SIPRELAY_CTL_H
+#define SIPRELAY_CTL_H
+
+#include <stdbool.h>
+
+struct ctl_opts {
+	const char *socket; /* control.sock path */
+	bool json;          /* machine output */
+};
+
+struct ctl_cmd {
+	const char *name;
+	const char *args;
+	const char *help;
+	/* argv[0] is the subcommand; returns the process exit code */
+	int (*run)(const struct ctl_opts *opts, int argc, char **argv);
+};
+
+int cmd_sip_check(const struct ctl_opts *opts, int argc, char **argv);
+
+#endif
