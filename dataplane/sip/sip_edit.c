@@ -126,16 +126,9 @@ int sr_sip_edit_via_received(struct sr_sip_editor *ed, const char *ip, uint16_t 
 
 	/* rport first: when it is the last parameter its "=port" and a new received share
 	 * one offset, and splices at one offset keep the order they were made in */
-	if (v->has_rport && v->rport.len == 0) {
-		struct sr_cur c = sr_cur_of(v->params);
-		struct sr_slice n, val;
-		rc = -EINVAL;
-		while (sr_param_next(&c, &n, &val) > 0)
-			if (sr_slice_caseeq(n, "rport")) {
-				rc = splice(ed, offset_of(ed, n.p + n.len), 0, "=", num, NULL);
-				break;
-			}
-	} else if (!v->has_rport && force_rport) {
+	if (v->has_rport && v->rport.len == 0)
+		rc = splice(ed, offset_of(ed, v->rport.p), 0, "=", num, NULL);
+	else if (!v->has_rport && force_rport) {
 		rc = splice(ed, offset_of(ed, via_end), 0, ";rport=", num, NULL);
 	}
 	if (rc < 0)

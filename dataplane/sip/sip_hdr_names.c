@@ -2,26 +2,6 @@
  * RFC 3265, RFC 3515), matched case-insensitively; methods case-sensitively (7.1). */
 #include <siprelay/sip.h>
 
-struct hdr_name {
-	const char *name;
-	uint8_t len;
-	uint8_t type;
-};
-
-#define H(n, t) { n, sizeof(n) - 1, t }
-
-static const struct hdr_name hdr_names[] = {
-	H("via", SR_H_VIA), H("from", SR_H_FROM), H("to", SR_H_TO),
-	H("call-id", SR_H_CALL_ID), H("cseq", SR_H_CSEQ), H("max-forwards", SR_H_MAX_FORWARDS),
-	H("contact", SR_H_CONTACT), H("content-length", SR_H_CONTENT_LENGTH),
-	H("content-type", SR_H_CONTENT_TYPE), H("content-encoding", SR_H_CONTENT_ENCODING),
-	H("subject", SR_H_SUBJECT), H("supported", SR_H_SUPPORTED), H("event", SR_H_EVENT),
-	H("allow-events", SR_H_ALLOW_EVENTS), H("refer-to", SR_H_REFER_TO), H("route", SR_H_ROUTE),
-	H("record-route", SR_H_RECORD_ROUTE), H("require", SR_H_REQUIRE),
-	H("proxy-require", SR_H_PROXY_REQUIRE), H("expires", SR_H_EXPIRES),
-	H("retry-after", SR_H_RETRY_AFTER),
-};
-
 /* Compact forms, indexed by letter. */
 static const uint8_t compact[26] = {
 	['c' - 'a'] = SR_H_CONTENT_TYPE, ['e' - 'a'] = SR_H_CONTENT_ENCODING,
@@ -36,17 +16,79 @@ static inline char lower(char c)
 	return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
 }
 
+/* name must be lower case. ORing 0x20 folds upper-case letters and maps no other token
+ * character onto a letter or '-', so comparing eight bytes at a time that way is exact. */
+static bool name_is(const char *s, const char *name, size_t len)
+{
+	const uint64_t fold = 0x2020202020202020ULL;
+	uint64_t a, b;
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&a, s + i, 8);
+		memcpy(&b, name + i, 8);
+		if ((a | fold) != b)
+			return false;
+	}
+	for (; i < len; i++)
+		if ((char)(s[i] | 0x20) != name[i])
+			return false;
+	return true;
+}
+
+#define IS(lit, t) (name_is(name, lit, sizeof(lit) - 1) ? (t) : SR_H_OTHER)
+
+/* Called for every header field of every message: dispatch on length and first letter,
+ * then compare one candidate. */
 enum sr_sip_hdr_type sr_sip_hdr_type_of(const char *name, size_t len)
 {
-	if (len == 1) {
-		char c = lower(name[0]);
-		return (c >= 'a' && c <= 'z') ? (enum sr_sip_hdr_type)compact[c - 'a'] : SR_H_OTHER;
-	}
 	char first = lower(name[0]);
-	for (size_t i = 0; i < sizeof(hdr_names) / sizeof(hdr_names[0]); i++) {
-		const struct hdr_name *h = &hdr_names[i];
-		if (h->len == len && h->name[0] == first && strncasecmp(h->name, name, len) == 0)
-			return (enum sr_sip_hdr_type)h->type;
+	if (len == 1)
+		return (first >= 'a' && first <= 'z') ? (enum sr_sip_hdr_type)compact[first - 'a'] : SR_H_OTHER;
+	switch (len) {
+	case 2:
+		return IS("to", SR_H_TO);
+	case 3:
+		return IS("via", SR_H_VIA);
+	case 4:
+		return first == 'f' ? IS("from", SR_H_FROM) : IS("cseq", SR_H_CSEQ);
+	case 5:
+		return first == 'r' ? IS("route", SR_H_ROUTE) : IS("event", SR_H_EVENT);
+	case 7:
+		switch (first) {
+		case 'c':
+			return name_is(name, "call-id", 7) ? SR_H_CALL_ID : IS("contact", SR_H_CONTACT);
+		case 's':
+			return IS("subject", SR_H_SUBJECT);
+		case 'r':
+			return IS("require", SR_H_REQUIRE);
+		case 'e':
+			return IS("expires", SR_H_EXPIRES);
+		}
+		return SR_H_OTHER;
+	case 8:
+		return IS("refer-to", SR_H_REFER_TO);
+	case 9:
+		return IS("supported", SR_H_SUPPORTED);
+	case 11:
+		return IS("retry-after", SR_H_RETRY_AFTER);
+	case 12:
+		switch (first) {
+		case 'm':
+			return IS("max-forwards", SR_H_MAX_FORWARDS);
+		case 'c':
+			return IS("content-type", SR_H_CONTENT_TYPE);
+		case 'r':
+			return IS("record-route", SR_H_RECORD_ROUTE);
+		case 'a':
+			return IS("allow-events", SR_H_ALLOW_EVENTS);
+		}
+		return SR_H_OTHER;
+	case 13:
+		return IS("proxy-require", SR_H_PROXY_REQUIRE);
+	case 14:
+		return IS("content-length", SR_H_CONTENT_LENGTH);
+	case 16:
+		return IS("content-encoding", SR_H_CONTENT_ENCODING);
 	}
 	return SR_H_OTHER;
 }

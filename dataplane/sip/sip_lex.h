@@ -17,9 +17,13 @@ enum {
 	SR_C_UNRES = 1 << 5,   /* URI unreserved: alphanum - _ . ! ~ * ' ( ) */
 	SR_C_HEX = 1 << 6,
 	SR_C_WORD = 1 << 7,    /* Call-ID "word" characters */
+	SR_C_USER = 1 << 8,    /* URI user: unreserved / user-unreserved */
+	SR_C_PASS = 1 << 9,    /* URI password */
+	SR_C_PARAM = 1 << 10,  /* URI paramchar: unreserved / param-unreserved */
+	SR_C_HNV = 1 << 11,    /* URI header name/value: unreserved / hnv-unreserved */
 };
 
-extern const uint8_t sr_sip_ctype[256];
+extern const uint16_t sr_sip_ctype[256];
 
 static inline bool sr_is(char c, unsigned cls)
 {
@@ -98,5 +102,11 @@ int sr_param_body(struct sr_cur *c, struct sr_slice *name, struct sr_slice *val)
 
 /* Parses a host (hostname, IPv4, or [IPv6]) and optional ":port". */
 int sr_take_hostport(struct sr_cur *c, struct sr_slice *host, uint16_t *port, bool *ipv6);
+
+/* sr_sip_nameaddr_parse() without the URI parse: the structure (display name, <>, and
+ * the header parameters unless the caller validated them already) of a field whose URI
+ * the proxy never reads. */
+struct sr_sip_nameaddr;
+int sr_nameaddr_split(struct sr_slice s, struct sr_sip_nameaddr *na, bool check_params);
 
 #endif

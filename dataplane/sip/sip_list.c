@@ -10,6 +10,13 @@ int sr_sip_list_next(struct sr_slice *rest, struct sr_slice *elem)
 	if (sr_cur_eof(&c))
 		return 0;
 	const char *start = c.p;
+	size_t left = (size_t)(c.end - c.p);
+	/* the usual single value: nothing to split, the element parser checks the rest */
+	if (!memchr(c.p, ',', left) && !memchr(c.p, '"', left) && !memchr(c.p, '<', left)) {
+		*elem = sr_slice_trim(sr_slice_make(start, left));
+		*rest = sr_slice_make(c.end, 0);
+		return 1;
+	}
 	bool in_angle = false;
 	while (c.p < c.end) {
 		char ch = *c.p;

@@ -34,7 +34,7 @@ static int parse_addr_spec(struct sr_cur *c, struct sr_sip_nameaddr *na)
 	return 0;
 }
 
-int sr_sip_nameaddr_parse(struct sr_slice s, struct sr_sip_nameaddr *na)
+int sr_nameaddr_split(struct sr_slice s, struct sr_sip_nameaddr *na, bool check_params)
 {
 	memset(na, 0, sizeof(*na));
 	struct sr_cur c = sr_cur_of(sr_slice_trim(s));
@@ -69,14 +69,20 @@ int sr_sip_nameaddr_parse(struct sr_slice s, struct sr_sip_nameaddr *na)
 	if (rc < 0)
 		return -1;
 
-	struct sr_sip_uri u;
-	if (sr_sip_uri_parse(na->uri, &u) < 0)
-		return -1;
-
 	sr_skip_lws(&c);
 	na->params = sr_slice_make(c.p, (size_t)(c.end - c.p));
+	if (!check_params)
+		return 0;
 	struct sr_slice n, v;
 	while ((rc = sr_param_next(&c, &n, &v)) > 0)
 		;
 	return rc;
+}
+
+int sr_sip_nameaddr_parse(struct sr_slice s, struct sr_sip_nameaddr *na)
+{
+	struct sr_sip_uri u;
+	if (sr_nameaddr_split(s, na, true) < 0)
+		return -1;
+	return na->star ? 0 : sr_sip_uri_parse(na->uri, &u);
 }

@@ -23,6 +23,8 @@ static bool valid_version(const char *p, const char *end)
 {
 	struct sr_cur c = { p, end };
 	uint32_t v;
+	if (end - p == 7 && memcmp(p, "SIP/2.0", 7) == 0)
+		return true;
 	if (end - p < 7 || strncasecmp(p, "SIP/", 4) != 0)
 		return false;
 	c.p += 4;
@@ -45,10 +47,8 @@ static int parse_request_line(struct sr_sip_msg *m, const char *p, const char *e
 	const char *sp = memchr(uri, ' ', (size_t)(eol - uri));
 	if (sp == NULL || sp == uri)
 		return fail(m, 400, "Malformed Request-Line");
+	/* its characters are checked by the URI parse in sr_sip_check() */
 	m->ruri = sr_slice_make(uri, (size_t)(sp - uri));
-	for (const char *q = uri; q < sp; q++)
-		if ((uint8_t)*q < 0x21 || (uint8_t)*q > 0x7e)
-			return fail(m, 400, "Malformed Request-URI");
 	m->version = sr_slice_make(sp + 1, (size_t)(eol - sp - 1));
 	if (!valid_version(m->version.p, eol))
 		return fail(m, 400, "Malformed Request-Line");
@@ -92,7 +92,11 @@ static int decode_cseq(struct sr_sip_msg *m, struct sr_slice v)
 		return fail(m, 400, "Bad CSeq");
 	m->cseq = seq;
 	m->cseq_method_name = meth;
-	m->cseq_method = (uint8_t)sr_sip_method_of(meth.p, meth.len);
+	if (m->kind == SR_SIP_REQUEST && meth.len == m->method_name.len &&
+	    memcmp(meth.p, m->method_name.p, meth.len) == 0)
+		m->cseq_method = m->method;
+	else
+		m->cseq_method = (uint8_t)sr_sip_method_of(meth.p, meth.len);
 	return 0;
 }
 
@@ -119,12 +123,31 @@ static int decode_uint(struct sr_sip_msg *m, struct sr_slice v, uint32_t max, ui
 	return 0;
 }
 
+/* All a proxy needs of From and To on every message is the tag: find where the header
+ * parameters start without parsing the URI (sr_sip_check() validates the whole
+ * name-addr). They follow the '>' of a name-addr, or the first ';' of an addr-spec. */
 static int decode_from_to(struct sr_sip_msg *m, struct sr_slice v, struct sr_slice *tag,
 			  const char *reason)
 {
-	struct sr_sip_nameaddr na;
+	struct sr_cur c = sr_cur_of(v);
+	const char *lt;
+	if (sr_cur_peek(&c) == '"') {
+		struct sr_slice display;
+		if (!sr_take_quoted(&c, &display))
+			return fail(m, 400, reason);
+	}
+	lt = memchr(c.p, '<', (size_t)(c.end - c.p));
+	if (lt != NULL) {
+		const char *gt = memchr(lt, '>', (size_t)(c.end - lt));
+		if (gt == NULL)
+			return fail(m, 400, reason);
+		c.p = gt + 1;
+	} else {
+		const char *semi = memchr(c.p, ';', (size_t)(c.end - c.p));
+		c.p = semi ? semi : c.end;
+	}
 	struct sr_slice t = SR_SLICE_NULL;
-	if (sr_sip_nameaddr_parse(v, &na) < 0 || na.star || sr_sip_param_get(na.params, "tag", &t) < 0)
+	if (sr_sip_param_get(sr_slice_make(c.p, (size_t)(c.end - c.p)), "tag", &t) < 0)
 		return fail(m, 400, reason);
 	*tag = t;
 	return 0;
@@ -187,25 +210,43 @@ static void decode_header(struct sr_sip_msg *m, const struct sr_sip_hdr *h)
 	}
 }
 
-static void add_header(struct sr_sip_msg *m, int16_t *last, const char *field, const char *colon,
-		       const char *name_end, const char *nl)
+static void add_header(struct sr_sip_msg *m, int16_t *last, const char *field, const char *name_end,
+		       enum sr_sip_hdr_type type, const char *colon, const char *nl)
 {
 	struct sr_sip_hdr *h = &m->hdrs[m->n_hdrs];
+	const char *v = colon + 1, *ve = nl;
+	while (v < ve && sr_is(*v, SR_C_LWS))
+		v++;
+	while (ve > v && sr_is(ve[-1], SR_C_LWS))
+		ve--;
 	h->name = sr_slice_make(field, (size_t)(name_end - field));
-	h->value = sr_slice_trim(sr_slice_make(colon + 1, (size_t)(nl - colon - 1)));
+	h->value = sr_slice_make(v, (size_t)(ve - v));
 	h->off = (uint32_t)(field - m->buf);
 	h->len = (uint32_t)(nl + 1 - field);
-	h->type = (uint8_t)sr_sip_hdr_type_of(h->name.p, h->name.len);
+	h->type = (uint8_t)type;
 	h->next = -1;
 	int16_t idx = (int16_t)m->n_hdrs++;
-	if (last[h->type] < 0)
-		m->first[h->type] = idx;
+	if (last[type] < 0)
+		m->first[type] = idx;
 	else
-		m->hdrs[last[h->type]].next = idx;
-	last[h->type] = idx;
-	if (m->count[h->type] < UINT8_MAX)
-		m->count[h->type]++;
+		m->hdrs[last[type]].next = idx;
+	last[type] = idx;
+	if (m->count[type] < UINT8_MAX)
+		m->count[type]++;
 	decode_header(m, h);
+}
+
+/* field-name = token, then optional WS before the colon. A known name matched by
+ * sr_sip_hdr_type_of() is a token already, except that its case folding would let a CR
+ * pass for '-'; other names are checked character by character. */
+static bool valid_name(const char *p, const char *e, enum sr_sip_hdr_type type)
+{
+	if (type != SR_H_OTHER)
+		return memchr(p, '\r', (size_t)(e - p)) == NULL;
+	for (; p < e; p++)
+		if (!sr_is(*p, SR_C_TOKEN))
+			return false;
+	return true;
 }
 
 /* Splits the header section; returns a pointer to the body or NULL (m->err set). */
@@ -240,13 +281,12 @@ static const char *parse_headers(struct sr_sip_msg *m, const char *p, const char
 			}
 			break;
 		}
-		const char *name_end = p;
-		while (name_end < nl && sr_is(*name_end, SR_C_TOKEN))
-			name_end++;
-		const char *colon = name_end;
-		while (colon < nl && (*colon == ' ' || *colon == '\t'))
-			colon++;
-		if (name_end == p || *colon != ':') {
+		const char *colon = memchr(p, ':', (size_t)(nl - p));
+		const char *name_end = colon ? colon : p;
+		while (name_end > p && (name_end[-1] == ' ' || name_end[-1] == '\t'))
+			name_end--;
+		enum sr_sip_hdr_type type = name_end > p ? sr_sip_hdr_type_of(p, (size_t)(name_end - p)) : SR_H_OTHER;
+		if (name_end == p || !valid_name(p, name_end, type)) {
 			fail(m, 400, "Malformed header line");
 			return NULL;
 		}
@@ -254,9 +294,23 @@ static const char *parse_headers(struct sr_sip_msg *m, const char *p, const char
 			fail(m, 513, "Too many header fields");
 			return NULL;
 		}
-		add_header(m, last, p, colon, name_end, nl);
+		add_header(m, last, p, name_end, type, colon, nl);
 		p = nl + 1;
 	}
+}
+
+/* A raw NUL may only appear escaped in a quoted string (quoted-pair, RFC 3261 25.1;
+ * RFC 4475 3.1.1.2); anywhere else it would cut C strings made from the header. The
+ * quoted-string itself is checked by the parser of the header that holds it. */
+static bool has_bare_nul(const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len;
+	while ((p = memchr(p, '\0', (size_t)(end - p))) != NULL) {
+		if (p == buf || p[-1] != '\\')
+			return true;
+		p++;
+	}
+	return false;
 }
 
 int sr_sip_parse(struct sr_sip_msg *m, const char *buf, size_t len, const struct sr_sip_limits *limits)
@@ -290,7 +344,7 @@ int sr_sip_parse(struct sr_sip_msg *m, const char *buf, size_t len, const struct
 	const char *body = parse_headers(m, nl + 1, end);
 	if (body == NULL)
 		return -1;
-	if (memchr(buf, '\0', m->hdr_end) != NULL)
+	if (has_bare_nul(buf, m->hdr_end))
 		return fail(m, 400, "NUL octet in header section");
 	if (m->kind == SR_SIP_RESPONSE)
 		m->method = m->cseq_method;

@@ -4,39 +4,17 @@
 
 #include "sip_lex.h"
 
-static bool is_user_char(char c)
-{
-	return sr_is(c, SR_C_UNRES) || strchr("&=+$,;?/", c) != NULL;
-}
-
-static bool is_password_char(char c)
-{
-	return sr_is(c, SR_C_UNRES) || strchr("&=+$,", c) != NULL;
-}
-
-static bool is_param_char(char c)
-{
-	return sr_is(c, SR_C_UNRES) || strchr("[]/:&+$", c) != NULL;
-}
-
-static bool is_header_char(char c)
-{
-	return sr_is(c, SR_C_UNRES) || strchr("[]/?:+$", c) != NULL;
-}
-
-/* Checks that [p, end) holds only chars accepted by ok(), or %HH escapes. An escaped
+/* Checks that [p, end) holds only characters of class cls, or %HH escapes. An escaped
  * NUL is legal (RFC 4475 3.1.1.4): only the raw octet would not be. */
-static bool escaped_run(const char *p, const char *end, bool (*ok)(char), bool allow_empty)
+static bool escaped_run(const char *p, const char *end, unsigned cls, bool allow_empty)
 {
 	if (p == end)
 		return allow_empty;
 	while (p < end) {
-		if (*p == '%') {
-			if (end - p < 3 || !sr_is(p[1], SR_C_HEX) || !sr_is(p[2], SR_C_HEX))
-				return false;
-			p += 3;
-		} else if (*p != '\0' && ok(*p)) {
+		if (sr_is(*p, cls)) {
 			p++;
+		} else if (*p == '%' && end - p >= 3 && sr_is(p[1], SR_C_HEX) && sr_is(p[2], SR_C_HEX)) {
+			p += 3;
 		} else {
 			return false;
 		}
@@ -56,9 +34,9 @@ static int parse_uri_params(const char *p, const char *end, struct sr_sip_uri *u
 	while (p < end) {
 		const char *e = find_char(p, end, ';');
 		const char *eq = find_char(p, e, '=');
-		if (!escaped_run(p, eq, is_param_char, false))
+		if (!escaped_run(p, eq, SR_C_PARAM, false))
 			return -1;
-		if (eq < e && !escaped_run(eq + 1, e, is_param_char, false))
+		if (eq < e && !escaped_run(eq + 1, e, SR_C_PARAM, false))
 			return -1;
 		if (eq - p == 2 && strncasecmp(p, "lr", 2) == 0)
 			u->lr = true;
@@ -77,8 +55,8 @@ static int parse_uri_headers(const char *p, const char *end)
 	while (p < end) {
 		const char *e = find_char(p, end, '&');
 		const char *eq = find_char(p, e, '=');
-		if (eq == e || !escaped_run(p, eq, is_header_char, false) ||
-		    !escaped_run(eq + 1, e, is_header_char, true))
+		if (eq == e || !escaped_run(p, eq, SR_C_HNV, false) ||
+		    !escaped_run(eq + 1, e, SR_C_HNV, true))
 			return -1;
 		p = e < end ? e + 1 : e;
 		if (e < end && p == end)
@@ -98,11 +76,11 @@ static int parse_sip(const char *p, const char *end, struct sr_sip_uri *u)
 		}
 	if (at != NULL) {
 		const char *colon = find_char(p, at, ':');
-		if (!escaped_run(p, colon, is_user_char, false))
+		if (!escaped_run(p, colon, SR_C_USER, false))
 			return -1;
 		u->user = sr_slice_make(p, (size_t)(colon - p));
 		if (colon < at) {
-			if (!escaped_run(colon + 1, at, is_password_char, true))
+			if (!escaped_run(colon + 1, at, SR_C_PASS, true))
 				return -1;
 			u->password = sr_slice_make(colon + 1, (size_t)(at - colon - 1));
 		}
@@ -127,16 +105,14 @@ static int parse_sip(const char *p, const char *end, struct sr_sip_uri *u)
 	return 0;
 }
 
-static bool is_tel_char(char c)
-{
-	return sr_is(c, SR_C_HEX) || strchr("+-.()*#pwPW", c) != NULL;
-}
-
 static int parse_tel(const char *p, const char *end, struct sr_sip_uri *u)
 {
 	const char *semi = find_char(p, end, ';');
-	if (!escaped_run(p, semi, is_tel_char, false))
+	if (p == semi)
 		return -1;
+	for (const char *q = p; q < semi; q++)
+		if (!sr_is(*q, SR_C_HEX) && (*q == '\0' || strchr("+-.()*#pwPW", *q) == NULL))
+			return -1;
 	u->user = sr_slice_make(p, (size_t)(semi - p));
 	if (semi < end) {
 		u->params = sr_slice_make(semi + 1, (size_t)(end - semi - 1));
@@ -153,7 +129,7 @@ static int parse_opaque(const char *p, const char *end)
 	if (p == end)
 		return -1;
 	for (; p < end; p++)
-		if ((uint8_t)*p <= ' ' || (uint8_t)*p >= 0x7f || strchr("<>\"", *p) != NULL)
+		if ((uint8_t)*p <= ' ' || (uint8_t)*p >= 0x7f || *p == '<' || *p == '>' || *p == '"')
 			return -1;
 	return 0;
 }

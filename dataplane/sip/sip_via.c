@@ -10,7 +10,8 @@ static void note_param(struct sr_sip_via *v, struct sr_slice name, struct sr_sli
 	case 5:
 		if (sr_slice_caseeq(name, "rport")) {
 			v->has_rport = true;
-			v->rport = val;
+			/* an empty rport keeps its place: the proxy fills it in (RFC 3581) */
+			v->rport = val.len ? val : sr_slice_make(name.p + name.len, 0);
 		} else if (sr_slice_caseeq(name, "maddr")) {
 			v->maddr = val;
 		}

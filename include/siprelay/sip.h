@@ -88,7 +88,7 @@ struct sr_sip_via {
 	uint16_t port;             /* 0 when absent */
 	struct sr_slice branch;
 	struct sr_slice received;
-	struct sr_slice rport;     /* value; empty when "rport" has none */
+	struct sr_slice rport;     /* value; when "rport" has none: empty, p just past the name */
 	struct sr_slice maddr;
 	bool has_rport;
 	struct sr_slice params;    /* everything after host[:port], starting at ';' */

@@ -111,6 +111,21 @@ TEST(SipCheck, MalformedContact)
 	EXPECT_EQ(verdict(req("REGISTER sip:h SIP/2.0", kBase + "Max-Forwards: 70\nCSeq: 1 REGISTER\nContact: *\n"), &m), 0);
 }
 
+TEST(SipCheck, MalformedFromTo)
+{
+	// parse reads only the tag of From/To; the check validates the whole name-addr
+	struct sr_sip_msg m;
+	const std::string rest = "Max-Forwards: 70\nCall-ID: c\nCSeq: 1 OPTIONS\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\n";
+	EXPECT_EQ(verdict(req("OPTIONS sip:b@h SIP/2.0", rest + "From: Bell, Alexander <sip:a.g.bell@example.com>;tag=43\nTo: <sip:b@h>\n"), &m), 400);
+	EXPECT_STREQ(m.err.reason, "Malformed From");
+	EXPECT_EQ(verdict(req("OPTIONS sip:b@h SIP/2.0", rest + "From: <sip:a@h>;tag=1\nTo: \"Watson, Thomas\" < sip:t.watson@example.org >\n"), &m), 400);
+	EXPECT_STREQ(m.err.reason, "Malformed To");
+	EXPECT_EQ(verdict(req("OPTIONS sip:b@h SIP/2.0", rest + "From: <sip:a@h>;tag=1\nTo: *\n"), &m), 400);
+	EXPECT_EQ(verdict(req("OPTIONS sip:b@h SIP/2.0", rest + "From: \"x <y>\" <sip:a@h>;tag=1\nTo: sip:b@h;tag=2\n"), &m), 0);
+	EXPECT_EQ(str(m.from_tag), "1");
+	EXPECT_EQ(str(m.to_tag), "2");
+}
+
 TEST(SipCheck, ParseErrorIsKept)
 {
 	struct sr_sip_msg m;

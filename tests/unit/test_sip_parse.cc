@@ -269,8 +269,6 @@ INSTANTIATE_TEST_SUITE_P(
 		Reject{ "empty-via-params", crlf("OPTIONS sip:a@b SIP/2.0\nVia: SIP/2.0/UDP 192.0.2.15;;,;,,\nMax-Forwards: 70\nFrom: <sip:a@h>;tag=1\nTo: <sip:b@h>\nCall-ID: r\nCSeq: 1 OPTIONS\n\n"), 400 },
 		Reject{ "via-no-transport", crlf("OPTIONS sip:a@b SIP/2.0\nVia: SIP/2.0 h\nMax-Forwards: 70\nFrom: <sip:a@h>;tag=1\nTo: <sip:b@h>\nCall-ID: r\nCSeq: 1 OPTIONS\n\n"), 400 },
 		Reject{ "unterminated-quote", crlf("OPTIONS sip:a@b SIP/2.0\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\nMax-Forwards: 70\nFrom: <sip:a@h>;tag=1\nTo: \"Mr. J. User <sip:j.user@example.com>\nCall-ID: r\nCSeq: 1 OPTIONS\n\n"), 400 },
-		Reject{ "unquoted-comma-display", crlf("OPTIONS sip:a@b SIP/2.0\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\nMax-Forwards: 70\nFrom: Bell, Alexander <sip:a.g.bell@example.com>;tag=43\nTo: <sip:b@h>\nCall-ID: r\nCSeq: 1 OPTIONS\n\n"), 400 },
-		Reject{ "spaces-in-brackets", crlf("OPTIONS sip:a@b SIP/2.0\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\nMax-Forwards: 70\nFrom: <sip:a@h>;tag=1\nTo: \"Watson, Thomas\" < sip:t.watson@example.org >\nCall-ID: r\nCSeq: 1 OPTIONS\n\n"), 400 },
 		Reject{ "call-id-space", crlf("OPTIONS sip:a@b SIP/2.0\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\nMax-Forwards: 70\nFrom: <sip:a@h>;tag=1\nTo: <sip:b@h>\nCall-ID: a b\nCSeq: 1 OPTIONS\n\n"), 400 },
 		Reject{ "nul-in-header", std::string("OPTIONS sip:a@b SIP/2.0\r\nSubject: a\0b\r\n", 40) + crlf(H + "CSeq: 1 OPTIONS\n\n"), 400 },
 		Reject{ "too-large", sample_invite("X-Pad: " + std::string(9000, 'x') + "\n"), 513 },
