@@ -211,15 +211,11 @@ int sr_take_hostport(struct sr_cur *c, struct sr_slice *host, uint16_t *port, bo
 		c->p++;
 		*ipv6 = true;
 	} else {
-		while (c->p < c->end && sr_is(*c->p, SR_C_HOST))
-			c->p++;
-		if (c->p == s)
-			return -1;
 		/* a hostname never starts with '-' or '.', nor has an empty label */
-		if (*s == '-' || *s == '.')
+		if (c->p >= c->end || !sr_is(*s, SR_C_HOST) || *s == '-' || *s == '.')
 			return -1;
-		for (const char *p = s + 1; p < c->p; p++)
-			if (*p == '.' && p[-1] == '.')
+		for (c->p++; c->p < c->end && sr_is(*c->p, SR_C_HOST); c->p++)
+			if (*c->p == '.' && c->p[-1] == '.')
 				return -1;
 	}
 	*host = sr_slice_make(s, (size_t)(c->p - s));

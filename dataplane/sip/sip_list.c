@@ -11,8 +11,9 @@ int sr_sip_list_next(struct sr_slice *rest, struct sr_slice *elem)
 		return 0;
 	const char *start = c.p;
 	size_t left = (size_t)(c.end - c.p);
-	/* the usual single value: nothing to split, the element parser checks the rest */
-	if (!memchr(c.p, ',', left) && !memchr(c.p, '"', left) && !memchr(c.p, '<', left)) {
+	/* the usual single value: nothing to split; quotes and brackets are then checked
+	 * by the parser of the element */
+	if (!memchr(c.p, ',', left)) {
 		*elem = sr_slice_trim(sr_slice_make(start, left));
 		*rest = sr_slice_make(c.end, 0);
 		return 1;

@@ -186,7 +186,8 @@ const char *sr_sip_method_name(enum sr_sip_method m);
 
 /* Splits the next element off a comma-separated header value (Via, Contact, Route, ...),
  * ignoring commas inside quoted strings and <...>. Returns 1 with *elem set, 0 when rest
- * is exhausted, -1 on an empty element or an unbalanced quote/bracket. */
+ * is exhausted, -1 on an empty element or, when the value holds a comma, an unbalanced
+ * quote or bracket (without one, the element's own parser finds those). */
 int sr_sip_list_next(struct sr_slice *rest, struct sr_slice *elem);
 
 /* Looks a parameter up in ";a=b;c;d=e" (leading ';' optional, names case-insensitive,

@@ -42,8 +42,18 @@ static inline bool sr_slice_eq(struct sr_slice s, const char *lit)
  * but tokens such as transport and scheme names are. */
 static inline bool sr_slice_caseeq(struct sr_slice s, const char *lit)
 {
-	size_t n = strlen(lit);
-	return s.len == n && (n == 0 || strncasecmp(s.p, lit, n) == 0);
+	/* inline ASCII folding: strncasecmp's locale handling costs more than the compare */
+	uint32_t i = 0;
+	for (; i < s.len && lit[i] != '\0'; i++) {
+		char a = s.p[i], b = lit[i];
+		if (a >= 'A' && a <= 'Z')
+			a = (char)(a + 32);
+		if (b >= 'A' && b <= 'Z')
+			b = (char)(b + 32);
+		if (a != b)
+			return false;
+	}
+	return i == s.len && lit[i] == '\0';
 }
 
 #ifdef __cplusplus
