@@ -157,9 +157,10 @@ static int decode_via(struct sr_sip_msg *m, struct sr_slice v)
 {
 	struct sr_slice elem;
 	int rc;
-	/* Only the top via-parm is parsed: a stateless proxy never reads the others. */
+	/* Every via-parm must parse: responses are routed by the one below the relay's. */
 	while ((rc = sr_sip_list_next(&v, &elem)) > 0) {
-		if (m->via_count == 0 && sr_sip_via_parse(elem, &m->top_via) < 0)
+		struct sr_sip_via other;
+		if (sr_sip_via_parse(elem, m->via_count == 0 ? &m->top_via : &other) < 0)
 			return fail(m, 400, "Malformed Via");
 		m->via_count++;
 	}

@@ -3,7 +3,8 @@
  * sr_sip_parse() reads the start line and splits the header section into header
  * fields (compact and long names, any case, folded lines), decoding at once only what a
  * stateless proxy needs on every message: Call-ID, CSeq, From/To tags, Max-Forwards,
- * Content-Length and the top Via. Everything else (URIs, name-addr, the other Via
+ * Content-Length and the top Via (every other Via value is validated too: responses
+ * are routed by them). Everything else (URIs, name-addr, the other Via
  * values, parameters) is parsed on demand with the helpers below, from the slices the
  * message holds. Nothing is allocated; the message keeps pointers into the caller's
  * buffer, which must outlive it.

@@ -267,6 +267,7 @@ INSTANTIATE_TEST_SUITE_P(
 		Reject{ "two-call-id", crlf("OPTIONS sip:a@b SIP/2.0\n" + H + "i: second\nCSeq: 1 OPTIONS\n\n"), 400 },
 		Reject{ "two-from", crlf("OPTIONS sip:a@b SIP/2.0\n" + H + "f: <sip:c@h>;tag=2\nCSeq: 1 OPTIONS\n\n"), 400 },
 		Reject{ "empty-via-params", crlf("OPTIONS sip:a@b SIP/2.0\nVia: SIP/2.0/UDP 192.0.2.15;;,;,,\nMax-Forwards: 70\nFrom: <sip:a@h>;tag=1\nTo: <sip:b@h>\nCall-ID: r\nCSeq: 1 OPTIONS\n\n"), 400 },
+		Reject{ "bad-second-via", crlf("SIP/2.0 200 OK\nVia: SIP/2.0/UDP h;branch=z9hG4bKm,1\nFrom: <sip:a@h>;tag=1\nTo: <sip:b@h>;tag=2\nCall-ID: r\nCSeq: 1 INVITE\n\n"), 400 },
 		Reject{ "via-no-transport", crlf("OPTIONS sip:a@b SIP/2.0\nVia: SIP/2.0 h\nMax-Forwards: 70\nFrom: <sip:a@h>;tag=1\nTo: <sip:b@h>\nCall-ID: r\nCSeq: 1 OPTIONS\n\n"), 400 },
 		Reject{ "unterminated-quote", crlf("OPTIONS sip:a@b SIP/2.0\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\nMax-Forwards: 70\nFrom: <sip:a@h>;tag=1\nTo: \"Mr. J. User <sip:j.user@example.com>\nCall-ID: r\nCSeq: 1 OPTIONS\n\n"), 400 },
 		Reject{ "call-id-space", crlf("OPTIONS sip:a@b SIP/2.0\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\nMax-Forwards: 70\nFrom: <sip:a@h>;tag=1\nTo: <sip:b@h>\nCall-ID: a b\nCSeq: 1 OPTIONS\n\n"), 400 },
