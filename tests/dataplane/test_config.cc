@@ -1,0 +1,85 @@
+// Config file parsing: the shipped example loads, bad values are refused with a reason.
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include <gtest/gtest.h>
+
+extern "C" {
+#include <siprelay/relay_types.h>
+
+#include "config.h"
+}
+
+namespace {
+
+std::string write_tmp(const std::string &text)
+{
+	char path[] = "/tmp/relayconfXXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+	fputs(text.c_str(), f);
+	fclose(f);
+	return path;
+}
+
+TEST(Config, ExampleLoads)
+{
+	const char *path = getenv("RELAY_CONF_EXAMPLE");
+	ASSERT_NE(path, nullptr);
+	struct relay_config c;
+	char err[256] = "";
+	relay_config_defaults(&c);
+	ASSERT_EQ(relay_config_load(&c, path, err, sizeof(err)), 0) << err;
+	EXPECT_STREQ(c.socket_path, "/run/siprelay/dataplane.sock");
+	EXPECT_EQ(c.socket_mode, 0660u);
+	ASSERT_EQ(c.n_ifaces, 2u);
+	EXPECT_STREQ(c.iface[0].name, "access");
+	EXPECT_STREQ(c.iface[1].dev, "net_af_xdp1");
+	EXPECT_EQ(c.iface[0].ip4_plen, 24);
+	EXPECT_EQ(c.iface[0].media_lo, 10000);
+	EXPECT_EQ(c.relatch_after, 10);
+	EXPECT_EQ(c.leg_flags, 0);
+}
+
+TEST(Config, ValuesAndErrors)
+{
+	std::string p = write_tmp("[dataplane]\nsocket =\ncapacity = 1000000\npolling = adaptive\n"
+				  "strict_source = yes\nlatching = off\n"
+				  "[interface a]\nport = net_ring0\nipv4 = 10.0.0.1/24\n"
+				  "ipv4_pool = 10.1.0.0/26\nmedia_ports = 20001-20100\n"
+				  "gateway4_mac = 02:00:00:00:00:fe\nipv6 = 2001:db8::1/64\n");
+	struct relay_config c;
+	char err[256] = "";
+	relay_config_defaults(&c);
+	ASSERT_EQ(relay_config_load(&c, p.c_str(), err, sizeof(err)), 0) << err;
+	EXPECT_EQ(c.socket_path[0], '\0');
+	EXPECT_EQ(c.capacity, 1000000u);
+	EXPECT_TRUE(c.adaptive_poll);
+	EXPECT_EQ(c.leg_flags, RELAY_LEG_STRICT | RELAY_LEG_NO_LATCH);
+	EXPECT_EQ(c.iface[0].media_lo, 20002); // RTP starts even
+	EXPECT_EQ(c.iface[0].pool4_plen, 26);
+	EXPECT_TRUE(c.iface[0].gw4_mac_static);
+	EXPECT_EQ(c.iface[0].n_ip6, 1);
+	remove(p.c_str());
+
+	p = write_tmp("[interface a]\nport = x\nipv4 = 10.0.0.300\n");
+	relay_config_defaults(&c);
+	EXPECT_LT(relay_config_load(&c, p.c_str(), err, sizeof(err)), 0);
+	EXPECT_NE(std::string(err).find("ipv4"), std::string::npos) << err;
+	remove(p.c_str());
+
+	p = write_tmp("[dataplane]\ncapacity = 0\n[interface a]\nport = x\nipv4 = 10.0.0.1\n");
+	relay_config_defaults(&c);
+	EXPECT_LT(relay_config_load(&c, p.c_str(), err, sizeof(err)), 0);
+	EXPECT_NE(std::string(err).find("capacity"), std::string::npos) << err;
+	remove(p.c_str());
+
+	p = write_tmp("[dataplane]\ncapacity = 10\n");
+	relay_config_defaults(&c);
+	EXPECT_LT(relay_config_load(&c, p.c_str(), err, sizeof(err)), 0);
+	EXPECT_NE(std::string(err).find("interface"), std::string::npos) << err;
+	remove(p.c_str());
+}
+
+} // namespace
