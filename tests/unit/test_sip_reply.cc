@@ -9,41 +9,46 @@
 
 namespace {
 
-std::string build(const std::string &req, uint16_t status, const struct sr_sip_reply_opts *o, struct sr_sip_msg *out)
+// A built response and its parse; the parse's slices point into bytes.
+struct Reply {
+	std::string bytes;
+	struct sr_sip_msg m;
+};
+
+// Builds, then parses and checks the response. Returns its text.
+const std::string &build(const std::string &req, uint16_t status, const struct sr_sip_reply_opts *o, Reply *r)
 {
 	struct sr_sip_msg m;
 	sr_sip_parse(&m, req.data(), req.size(), nullptr);
 	char buf[4096];
 	ssize_t n = sr_sip_reply_build(&m, status, o, buf, sizeof(buf));
 	EXPECT_GT(n, 0);
-	if (n <= 0)
-		return "";
-	std::string s(buf, (size_t)n);
-	EXPECT_EQ(sr_sip_parse(out, s.data(), s.size(), nullptr), 0) << out->err.reason << "\n" << s;
-	EXPECT_EQ(sr_sip_check(out, nullptr), 0) << out->err.reason << "\n" << s;
-	return s;
+	r->bytes.assign(buf, n > 0 ? (size_t)n : 0);
+	EXPECT_EQ(sr_sip_parse(&r->m, r->bytes.data(), r->bytes.size(), nullptr), 0) << r->m.err.reason << "\n" << r->bytes;
+	EXPECT_EQ(sr_sip_check(&r->m, nullptr), 0) << r->m.err.reason << "\n" << r->bytes;
+	return r->bytes;
 }
 
 TEST(SipReply, CopiesDialogHeadersAndAddsToTag)
 {
 	std::string req = sample_invite("Via: SIP/2.0/UDP second.example.com;branch=z9hG4bK2\n");
-	struct sr_sip_msg r;
-	std::string s = build(req, 488, nullptr, &r);
+	Reply rr;
+	std::string s = build(req, 488, nullptr, &rr);
 	EXPECT_EQ(s.rfind("SIP/2.0 488 Not Acceptable Here\r\n", 0), 0u);
-	EXPECT_EQ(r.status, 488);
-	EXPECT_EQ(r.via_count, 2);
-	EXPECT_EQ(str(r.top_via.branch), "z9hG4bK776asdhds");
-	EXPECT_EQ(str(r.call_id), "a84b4c76e66710@pc33.atlanta.example.com");
-	EXPECT_EQ(r.cseq, 314159u);
-	EXPECT_EQ(str(r.cseq_method_name), "INVITE");
-	EXPECT_EQ(str(r.from_tag), "1928301774");
-	EXPECT_EQ(r.to_tag.len, 16u);
-	EXPECT_EQ(r.content_length, 0);
+	EXPECT_EQ(rr.m.status, 488);
+	EXPECT_EQ(rr.m.via_count, 2);
+	EXPECT_EQ(str(rr.m.top_via.branch), "z9hG4bK776asdhds");
+	EXPECT_EQ(str(rr.m.call_id), "a84b4c76e66710@pc33.atlanta.example.com");
+	EXPECT_EQ(rr.m.cseq, 314159u);
+	EXPECT_EQ(str(rr.m.cseq_method_name), "INVITE");
+	EXPECT_EQ(str(rr.m.from_tag), "1928301774");
+	EXPECT_EQ(rr.m.to_tag.len, 16u);
+	EXPECT_EQ(rr.m.content_length, 0);
 
 	// the same request always gets the same tag (retransmissions)
-	struct sr_sip_msg r2;
-	build(req, 488, nullptr, &r2);
-	EXPECT_EQ(str(r2.to_tag), str(r.to_tag));
+	Reply rr2;
+	build(req, 488, nullptr, &rr2);
+	EXPECT_EQ(str(rr2.m.to_tag), str(rr.m.to_tag));
 }
 
 TEST(SipReply, FieldPhrasesAndOptionalHeaders)
@@ -54,13 +59,13 @@ TEST(SipReply, FieldPhrasesAndOptionalHeaders)
 	o.warning = "399 siprelay \"cps limit\"";
 	o.server = "siprelay";
 	o.to_tag = "fixed";
-	struct sr_sip_msg r;
-	std::string s = build(sample_invite(), 500, &o, &r);
+	Reply rr;
+	std::string s = build(sample_invite(), 500, &o, &rr);
 	EXPECT_EQ(s.rfind("SIP/2.0 500 Call placing quota exceeded\r\n", 0), 0u);
 	EXPECT_NE(s.find("\r\nRetry-After: 30\r\n"), std::string::npos);
 	EXPECT_NE(s.find("\r\nWarning: 399 siprelay \"cps limit\"\r\n"), std::string::npos);
 	EXPECT_NE(s.find("\r\nServer: siprelay\r\n"), std::string::npos);
-	EXPECT_EQ(str(r.to_tag), "fixed");
+	EXPECT_EQ(str(rr.m.to_tag), "fixed");
 }
 
 TEST(SipReply, StandardPhrases)
@@ -82,12 +87,12 @@ TEST(SipReply, ExistingToTagKept100GetsNone)
 {
 	std::string req = crlf("BYE sip:b@h SIP/2.0\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\nMax-Forwards: 70\n"
 			       "From: <sip:a@h>;tag=1\nTo: <sip:b@h>;tag=dialog\nCall-ID: c\nCSeq: 2 BYE\n\n");
-	struct sr_sip_msg r;
-	build(req, 503, nullptr, &r);
-	EXPECT_EQ(str(r.to_tag), "dialog");
-	struct sr_sip_msg t;
-	build(sample_invite(), 100, nullptr, &t);
-	EXPECT_EQ(t.to_tag.len, 0u);
+	Reply rr;
+	build(req, 503, nullptr, &rr);
+	EXPECT_EQ(str(rr.m.to_tag), "dialog");
+	Reply tt;
+	build(sample_invite(), 100, nullptr, &tt);
+	EXPECT_EQ(tt.m.to_tag.len, 0u);
 }
 
 TEST(SipReply, AnswersAMalformedRequest)
@@ -99,19 +104,19 @@ TEST(SipReply, AnswersAMalformedRequest)
 	ASSERT_EQ(sr_sip_parse(&m, req.data(), req.size(), nullptr), -1);
 	struct sr_sip_reply_opts o = {};
 	o.reason = m.err.reason;
-	struct sr_sip_msg r;
-	std::string s = build(req, m.err.status, &o, &r);
+	Reply rr;
+	std::string s = build(req, m.err.status, &o, &rr);
 	EXPECT_EQ(s.rfind("SIP/2.0 400 Bad Max-Forwards\r\n", 0), 0u);
-	EXPECT_EQ(str(r.top_via.branch), "z9hG4bKbad");
-	EXPECT_EQ(str(r.call_id), "bad@1");
+	EXPECT_EQ(str(rr.m.top_via.branch), "z9hG4bKbad");
+	EXPECT_EQ(str(rr.m.call_id), "bad@1");
 }
 
 TEST(SipReply, LfRequestGetsCrlfResponse)
 {
 	std::string req = "OPTIONS sip:b@h SIP/2.0\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\nMax-Forwards: 70\n"
 			  "From: <sip:a@h>;tag=1\nTo: <sip:b@h>\nCall-ID: c\nCSeq: 1 OPTIONS\n\n";
-	struct sr_sip_msg r;
-	std::string s = build(req, 483, nullptr, &r);
+	Reply rr;
+	std::string s = build(req, 483, nullptr, &rr);
 	for (size_t i = 0; i < s.size(); i++) {
 		if (s[i] == '\n') {
 			EXPECT_EQ(s[i - 1], '\r') << "at " << i;
