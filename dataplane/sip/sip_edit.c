@@ -162,6 +162,13 @@ int sr_sip_edit_pop_route(struct sr_sip_editor *ed)
 	return pop_value(ed, SR_H_ROUTE);
 }
 
+int sr_sip_edit_cut(struct sr_sip_editor *ed, uint32_t off, uint32_t len)
+{
+	if (off > ed->m->len || len > ed->m->len - off)
+		return -EINVAL;
+	return splice(ed, off, len, NULL, NULL, NULL);
+}
+
 int sr_sip_edit_dec_max_forwards(struct sr_sip_editor *ed)
 {
 	const struct sr_sip_hdr *h = first_of(ed, SR_H_MAX_FORWARDS);

@@ -57,6 +57,11 @@ int sr_sip_edit_push_route(struct sr_sip_editor *ed, const char *uri);
 /* Removes the first Route value (loose routing: the proxy strips its own entry). */
 int sr_sip_edit_pop_route(struct sr_sip_editor *ed);
 
+/* Deletes len bytes of the original message at offset off: for cuts the other edits do
+ * not name, such as several leading Route values (loose routing after a double
+ * Record-Route). */
+int sr_sip_edit_cut(struct sr_sip_editor *ed, uint32_t off, uint32_t len);
+
 /* Writes Max-Forwards as one less than received; -ERANGE when it is already 0. */
 int sr_sip_edit_dec_max_forwards(struct sr_sip_editor *ed);
 /* Replaces the URI of the first Contact (keeps display name and parameters). */

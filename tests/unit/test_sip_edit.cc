@@ -152,6 +152,17 @@ TEST(SipEdit, RouteAndRecordRouteWhenAbsent)
 	EXPECT_EQ(str(sr_sip_first(&r.re, SR_H_RECORD_ROUTE)->value), "<sip:b.example.com;lr>");
 }
 
+TEST(SipEdit, CutRemovesAnExactRange)
+{
+	Edited e(sample_invite("Route: <sip:198.18.1.1;lr>, <sip:198.18.2.1;lr>, <sip:next.example.com;lr>\n"));
+	const struct sr_sip_hdr *r = sr_sip_first(&e.m, SR_H_ROUTE);
+	const char *next = strstr(r->value.p, "<sip:next");
+	ASSERT_EQ(sr_sip_edit_cut(&e.ed, (uint32_t)(r->value.p - e.m.buf), (uint32_t)(next - r->value.p)), 0);
+	e.apply();
+	EXPECT_EQ(str(sr_sip_first(&e.re, SR_H_ROUTE)->value), "<sip:next.example.com;lr>");
+	EXPECT_EQ(sr_sip_edit_cut(&e.ed, e.m.len, 1), -EINVAL);
+}
+
 TEST(SipEdit, MaxForwardsZeroAndAbsent)
 {
 	std::string zero = crlf("OPTIONS sip:b@h SIP/2.0\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\nMax-Forwards: 0\n"
