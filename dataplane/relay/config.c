@@ -233,6 +233,8 @@ relay_config_load(struct relay_config *c, const char *path, char *err, size_t le
 		for (k = 0; k < n; k++)
 			ptrs[k] = bufs[k];
 		n = rte_cfgfile_sections(f, ptrs, n);
+		char *iface_secs[RELAY_MAX_IFACES];
+
 		for (k = 0; ret == 0 && k < n; k++) {
 			if (strncmp(ptrs[k], IFACE_PREFIX, strlen(IFACE_PREFIX)) != 0)
 				continue;
@@ -242,9 +244,13 @@ relay_config_load(struct relay_config *c, const char *path, char *err, size_t le
 				break;
 			}
 			c->iface[c->n_ifaces].index = (uint8_t)c->n_ifaces;
+			iface_secs[c->n_ifaces] = ptrs[k];
 			ret = parse_iface(f, ptrs[k], &c->iface[c->n_ifaces], err, len);
 			c->n_ifaces++;
 		}
+		if (ret == 0)
+			ret = relay_config_sip_load(&c->sip, f, c->iface, iface_secs, c->n_ifaces,
+						    err, len);
 	}
 	rte_cfgfile_close(f);
 	if (ret == 0 && c->n_ifaces == 0) {

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "config_sip.h"
 #include "iface.h"
 
 struct relay_config {
@@ -22,6 +23,7 @@ struct relay_config {
 	uint32_t preload;        /* benchmark: synthetic streams created at start */
 	unsigned int n_ifaces;
 	struct relay_iface iface[RELAY_MAX_IFACES];
+	struct relay_sip_settings sip;
 };
 
 void relay_config_defaults(struct relay_config *c);

@@ -35,6 +35,11 @@ struct relay_iface {
 	uint16_t media_lo;
 	uint16_t media_hi;
 	uint16_t media_next;    /* port allocation cursor, service loop only */
+	/* Set when the port has no TX queue to spare for the service loop (net_af_xdp
+	 * has one queue pair per socket): the service loop's frames go through this ring
+	 * and worker 0 sends them on its own queue. NULL: the last TX queue is the
+	 * service loop's. */
+	struct rte_ring *svc_tx;
 };
 
 static inline uint32_t

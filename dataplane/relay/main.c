@@ -20,6 +20,7 @@
 #include <rte_lcore.h>
 
 #include "channel.h"
+#include "sip_service.h"
 #include "runtime.h"
 #include "session_table.h"
 
@@ -146,6 +147,11 @@ main(int argc, char **argv)
 	printf("siprelay-dataplane: %u interfaces, %u workers, capacity %u streams, "
 	       "%zu bytes per stream, %u preloaded\n", cfg.n_ifaces, rt->n_workers,
 	       cfg.capacity, relay_table_bytes(rt->dp.table) / cfg.capacity, cfg.preload);
+	if (cfg.sip.enabled) {
+		if (relay_sip_create(rt, &rt->sip, err, sizeof(err)) < 0)
+			rte_exit(EXIT_FAILURE, "SIP: %s\n", err);
+		printf("siprelay-dataplane: SIP proxy on, up to %u calls\n", cfg.sip.max_sessions);
+	}
 	if (cfg.socket_path[0] != '\0') {
 		rt->channel = relay_channel_open(cfg.socket_path, cfg.socket_mode, err, sizeof(err));
 		if (rt->channel == NULL)
@@ -172,6 +178,8 @@ main(int argc, char **argv)
 	rte_eal_mp_wait_lcore();
 	relay_channel_close(rt->channel);
 	rt->channel = NULL;
+	relay_sip_free(rt->sip);
+	rt->sip = NULL;
 	relay_runtime_free(rt);
 	rte_eal_cleanup();
 	return 0;

@@ -39,6 +39,16 @@ unsigned int relay_write_headers(uint8_t *hdr, uint16_t plen,
 
 /* One's complement sum of buf, not folded, not complemented (RFC 1071). */
 uint64_t relay_csum_add(const void *buf, uint32_t len, uint64_t sum);
-uint16_t relay_csum_fold(uint64_t sum);
+
+/* Fold a sum to 16 bits (inline: a call per checksum showed in the worker's profile). */
+static inline uint16_t
+relay_csum_fold(uint64_t sum)
+{
+	sum = (sum & 0xffffffffu) + (sum >> 32);
+	sum = (sum & 0xffffffffu) + (sum >> 32);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
 
 #endif

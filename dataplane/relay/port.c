@@ -11,7 +11,7 @@
 
 int
 relay_port_setup(struct relay_iface *ifc, uint16_t n_rxq, uint16_t n_txq,
-		 struct rte_mempool *mp, char *err, size_t errlen)
+		 struct rte_mempool *mp, bool *shared_txq, char *err, size_t errlen)
 {
 	struct rte_eth_conf conf = {0};
 	struct rte_eth_dev_info info;
@@ -19,6 +19,7 @@ relay_port_setup(struct relay_iface *ifc, uint16_t n_rxq, uint16_t n_txq,
 	uint16_t port, q;
 	int ret;
 
+	*shared_txq = false;
 	ret = rte_eth_dev_get_port_by_name(ifc->dev, &port);
 	if (ret < 0) {
 		snprintf(err, errlen, "interface %s: no DPDK port '%s'", ifc->name, ifc->dev);
@@ -27,6 +28,11 @@ relay_port_setup(struct relay_iface *ifc, uint16_t n_rxq, uint16_t n_txq,
 	ret = rte_eth_dev_info_get(port, &info);
 	if (ret < 0)
 		goto fail;
+	if (n_txq > info.max_tx_queues && n_rxq <= info.max_tx_queues) {
+		/* no queue for the service loop: it hands its frames to worker 0 */
+		n_txq = n_rxq;
+		*shared_txq = true;
+	}
 	if (n_rxq > 1) {
 		/* flows of one leg must land on one worker: stats are single-writer */
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;

@@ -7,12 +7,34 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_ring.h>
 
 #include "neigh.h"
 #include "port.h"
 #include "preload.h"
 #include "runtime.h"
 #include "session_table.h"
+
+/*
+ * Local addresses the stream table's index must hold: every address of every
+ * interface, so that no configured address is refused. Pages are allocated only for
+ * addresses in use; the cap bounds the directory (16 bytes an entry) for huge pools.
+ */
+static uint32_t
+local_addrs(const struct relay_config *cfg)
+{
+	uint64_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < cfg->n_ifaces; i++) {
+		const struct relay_iface *f = &cfg->iface[i];
+
+		n += 1 + f->n_ip6;
+		if (f->pool4 != 0)
+			n += 1ull << (32 - f->pool4_plen);
+	}
+	return (uint32_t)RTE_MIN(n, (uint64_t)RELAY_TABLE_MAX_ADDRS);
+}
 
 int
 relay_runtime_create(struct relay_runtime **out, const struct relay_config *cfg,
@@ -43,17 +65,30 @@ relay_runtime_create(struct relay_runtime **out, const struct relay_config *cfg,
 		goto fail;
 	}
 	for (i = 0; i < cfg->n_ifaces; i++) {
+		bool shared;
+
 		/* each worker owns queue i on every port; the service loop the last TX */
 		ret = relay_port_setup(&rt->cfg.iface[i], (uint16_t)n_workers,
-				       (uint16_t)(n_workers + 1), rt->pool, err, errlen);
+				       (uint16_t)(n_workers + 1), rt->pool, &shared, err, errlen);
 		if (ret < 0)
 			goto fail;
+		if (shared) {
+			snprintf(name, sizeof(name), "svctx%u_%p", i, (void *)rt);
+			rt->cfg.iface[i].svc_tx = rte_ring_create(name, 1024, SOCKET_ID_ANY,
+								  RING_F_SC_DEQ);
+			if (rt->cfg.iface[i].svc_tx == NULL) {
+				snprintf(err, errlen, "service TX ring: %s", rte_strerror(rte_errno));
+				ret = -ENOMEM;
+				goto fail;
+			}
+		}
 	}
 	snprintf(name, sizeof(name), "rt%p", (void *)rt);
 	tp.name = name;
 	tp.capacity = cfg->capacity;
 	tp.socket_id = SOCKET_ID_ANY;
 	tp.max_readers = n_workers;
+	tp.max_addrs = local_addrs(cfg);
 	rt->dp.table = relay_table_create(&tp);
 	rt->dp.neigh = relay_neigh_create(name, cfg->neigh_size, SOCKET_ID_ANY);
 	if (rt->dp.table == NULL || rt->dp.neigh == NULL) {
@@ -105,6 +140,14 @@ relay_runtime_free(struct relay_runtime *rt)
 			relay_port_close(&rt->cfg.iface[i]);
 	for (i = 0; i < rt->n_workers; i++)
 		relay_worker_free(rt->workers[i]);
+	for (i = 0; i < rt->cfg.n_ifaces; i++) {
+		struct rte_mbuf *m;
+
+		while (rt->cfg.iface[i].svc_tx != NULL &&
+		       rte_ring_dequeue(rt->cfg.iface[i].svc_tx, (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		rte_ring_free(rt->cfg.iface[i].svc_tx);
+	}
 	relay_table_free(rt->dp.table);
 	relay_neigh_free(rt->dp.neigh);
 	rte_mempool_free(rt->pool);

@@ -18,6 +18,7 @@
 
 struct rte_mempool;
 struct relay_channel;
+struct relay_sip;
 
 struct relay_runtime {
 	struct relay_config cfg;     /* cfg.iface is what workers read via dp.iface */
@@ -26,6 +27,7 @@ struct relay_runtime {
 	unsigned int n_workers;
 	struct relay_worker *workers[RTE_MAX_LCORE];
 	struct relay_channel *channel;
+	struct relay_sip *sip;       /* inline SIP proxy; NULL when no interface has a role */
 	uint64_t last_age_us;
 	uint64_t events_latched;
 	volatile bool quit;

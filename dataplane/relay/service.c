@@ -6,7 +6,9 @@
  */
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
+#include <rte_ip.h>
 #include <rte_ring.h>
+#include <rte_udp.h>
 
 #include <siprelay/relay_types.h>
 
@@ -15,17 +17,24 @@
 #include "neigh.h"
 #include "nd.h"
 #include "runtime.h"
+#include "service.h"
 #include "session_table.h"
+#include "sip_service.h"
 
 #define SVC_BURST 32
 #define AGE_PERIOD_US 1000000
 
-static void
-svc_tx(struct relay_runtime *rt, const struct relay_iface *ifc, struct rte_mbuf *m)
+void
+relay_service_tx(struct relay_runtime *rt, const struct relay_iface *ifc, struct rte_mbuf *m)
 {
-	/* the last TX queue of every port is the service loop's own */
-	if (rte_eth_tx_burst(ifc->port_id, (uint16_t)rt->n_workers, &m, 1) != 1)
+	/* the last TX queue of every port is the service loop's own, unless the port had
+	 * none to spare: then worker 0 sends the frame on its queue */
+	if (ifc->svc_tx != NULL) {
+		if (rte_ring_enqueue(ifc->svc_tx, m) != 0)
+			rte_pktmbuf_free(m);
+	} else if (rte_eth_tx_burst(ifc->port_id, (uint16_t)rt->n_workers, &m, 1) != 1) {
 		rte_pktmbuf_free(m);
+	}
 }
 
 static void
@@ -43,7 +52,45 @@ probe(void *arg, uint8_t iface, uint8_t family, const uint8_t *addr)
 		m = relay_nd_solicit(rt->pool, ifc, addr);
 	}
 	if (m != NULL)
-		svc_tx(rt, ifc, m);
+		relay_service_tx(rt, ifc, m);
+}
+
+void
+relay_service_resolve(struct relay_runtime *rt, uint8_t iface, uint8_t family,
+		      const uint8_t *addr, uint64_t now_us)
+{
+	if (relay_neigh_want_probe(rt->dp.neigh, iface, family, addr, now_us))
+		probe(rt, iface, family, addr);
+}
+
+/* A UDP datagram to the interface's SIP port (the classifier let it through as such). */
+static bool
+is_sip(const struct relay_iface *ifc, const struct rte_mbuf *m)
+{
+	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
+	const struct rte_ether_hdr *eth = (const void *)f;
+	const struct rte_udp_hdr *udp;
+	uint32_t off;
+
+	if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV4)) {
+		const struct rte_ipv4_hdr *ip = (const void *)(eth + 1);
+
+		if (ip->next_proto_id != IPPROTO_UDP)
+			return false;
+		off = sizeof(*eth) + (ip->version_ihl & 0xf) * 4u;
+	} else if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV6)) {
+		const struct rte_ipv6_hdr *ip = (const void *)(eth + 1);
+
+		if (ip->proto != IPPROTO_UDP)
+			return false;
+		off = sizeof(*eth) + sizeof(*ip);
+	} else {
+		return false;
+	}
+	if (off + sizeof(*udp) > rte_pktmbuf_data_len(m))
+		return false;
+	udp = (const void *)(f + off);
+	return udp->dst_port == rte_cpu_to_be_16(ifc->sip_port);
 }
 
 static bool
@@ -59,6 +106,12 @@ handle_packet(struct relay_runtime *rt, struct rte_mbuf *m, uint64_t now_us)
 			ifc = &rt->cfg.iface[i];
 	if (ifc == NULL)
 		return false;
+	if (is_sip(ifc, m)) {
+		if (rt->sip == NULL)
+			return false;
+		relay_sip_input(rt->sip, ifc, m, now_us); /* consumes m */
+		return true;
+	}
 	switch (eth->ether_type) {
 	case RTE_BE16(RTE_ETHER_TYPE_ARP):
 		reply = relay_arp_input(rt->dp.neigh, ifc, m, now_us);
@@ -73,7 +126,7 @@ handle_packet(struct relay_runtime *rt, struct rte_mbuf *m, uint64_t now_us)
 		reply = false;
 	}
 	if (reply)
-		svc_tx(rt, ifc, m);
+		relay_service_tx(rt, ifc, m);
 	return reply;
 }
 
@@ -118,6 +171,8 @@ relay_service_poll(struct relay_runtime *rt, uint64_t now_us)
 		relay_neigh_age(rt->dp.neigh, now_us, (uint64_t)rt->cfg.neigh_timeout_s * 1000000,
 				probe, rt);
 	}
+	if (rt->sip != NULL)
+		relay_sip_tick(rt->sip, now_us);
 	relay_table_reclaim(rt->dp.table);
 	return work;
 }

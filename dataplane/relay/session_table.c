@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
 #include <stdio.h>
+#include <stdbool.h>
 #include <string.h>
 
+#include <rte_common.h>
 #include <rte_errno.h>
-#include <rte_hash.h>
-#include <rte_hash_crc.h>
 #include <rte_malloc.h>
+#include <rte_prefetch.h>
 #include <rte_rcu_qsbr.h>
 
 #include "session_table.h"
@@ -18,7 +19,9 @@ enum slot_state {
 };
 
 struct relay_table {
-	struct rte_hash *hash;
+	struct relay_index index; /* what workers read */
+	uint32_t n_addrs;
+	uint32_t max_addrs;
 	struct rte_rcu_qsbr *qsbr;
 	struct rte_rcu_qsbr_dq *dq;
 	struct relay_stream *streams;
@@ -27,13 +30,13 @@ struct relay_table {
 	uint32_t n_free;
 	uint32_t capacity;
 	uint32_t count;
+	int socket_id;
 	size_t bytes;
 };
 
-/* What waits in the defer queue: a deleted stream and its two key slots. */
+/* What waits in the defer queue: a deleted stream (4 bytes: the ring's minimum). */
 struct deferred {
 	uint32_t handle;
-	int32_t pos[2];
 };
 
 static size_t
@@ -54,14 +57,42 @@ reclaim_cb(void *p, void *e, unsigned int n)
 {
 	struct relay_table *t = p;
 	struct deferred *d = e;
-	unsigned int i, l;
+	unsigned int i;
 
 	for (i = 0; i < n; i++) {
-		for (l = 0; l < 2; l++)
-			rte_hash_free_key_with_position(t->hash, d[i].pos[l]);
 		t->state[d[i].handle] = SLOT_FREE;
 		t->free_list[t->n_free++] = d[i].handle;
 	}
+}
+
+/* Writer: the index entry of k, creating its address's page if needed. */
+static int
+entry_get(struct relay_table *t, const struct relay_key *k, bool create, uint32_t **entry)
+{
+	struct relay_index_addr *e;
+	uint32_t *page;
+	size_t before;
+
+	e = relay_index_find(&t->index, k, &page);
+	if (page == NULL) {
+		if (!create)
+			return -ENOENT;
+		if (t->n_addrs == t->max_addrs)
+			return -ENOSPC;
+		before = heap_bytes();
+		page = rte_zmalloc_socket("relay_index", RELAY_PAGE_ENTRIES * sizeof(*page),
+					  RTE_CACHE_LINE_SIZE, t->socket_id);
+		if (page == NULL)
+			return -ENOMEM;
+		t->bytes += heap_bytes() - before;
+		e->addr = k->addr;
+		e->iface = k->iface;
+		e->family = k->family;
+		__atomic_store_n(&e->page, page, __ATOMIC_RELEASE);
+		t->n_addrs++;
+	}
+	*entry = &page[k->port >> 1];
+	return 0;
 }
 
 struct relay_table *
@@ -69,12 +100,11 @@ relay_table_create(const struct relay_table_params *p)
 {
 	char name[RTE_MEMZONE_NAMESIZE];
 	struct rte_rcu_qsbr_dq_parameters dqp = {0};
-	struct rte_hash_parameters hp = {0};
 	struct relay_table *t;
 	size_t before = heap_bytes();
-	uint32_t i;
+	uint32_t i, max_addrs = p->max_addrs ? p->max_addrs : RELAY_TABLE_ADDRS;
 
-	if (p->capacity == 0 || p->capacity > (1u << 30)) {
+	if (p->capacity == 0 || p->capacity > (1u << 30) || max_addrs > RELAY_TABLE_MAX_ADDRS) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
@@ -82,19 +112,15 @@ relay_table_create(const struct relay_table_params *p)
 	if (t == NULL)
 		goto nomem;
 	t->capacity = p->capacity;
-	snprintf(name, sizeof(name), "%s_h", p->name);
-	hp.name = name;
-	/* one key per leg; rte_hash wants at least one full bucket */
-	hp.entries = RTE_MAX(p->capacity * 2, 16u);
-	hp.key_len = sizeof(struct relay_key);
-	hp.hash_func = rte_hash_crc;
-	hp.socket_id = p->socket_id;
-	/* lock-free readers; the extendable table guarantees capacity is reachable */
-	hp.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
-			RTE_HASH_EXTRA_FLAGS_EXT_TABLE;
-	t->hash = rte_hash_create(&hp);
-	if (t->hash == NULL)
-		goto fail;
+	t->socket_id = p->socket_id;
+	t->max_addrs = max_addrs;
+	/* at most half full: probe chains stay short */
+	t->index.mask = rte_align32pow2(2 * max_addrs) - 1;
+	t->index.dir = rte_zmalloc_socket("relay_dir",
+					  (size_t)(t->index.mask + 1) * sizeof(*t->index.dir),
+					  RTE_CACHE_LINE_SIZE, p->socket_id);
+	if (t->index.dir == NULL)
+		goto nomem;
 	t->qsbr = rte_zmalloc_socket("relay_qsbr",
 				     rte_rcu_qsbr_get_memsize(p->max_readers ? p->max_readers : 1),
 				     RTE_CACHE_LINE_SIZE, p->socket_id);
@@ -137,12 +163,15 @@ void
 relay_table_free(struct relay_table *t)
 {
 	int err = rte_errno;
+	uint32_t i;
 
 	if (t == NULL)
 		return;
 	if (t->dq != NULL)
 		rte_rcu_qsbr_dq_delete(t->dq);
-	rte_hash_free(t->hash);
+	for (i = 0; t->index.dir != NULL && i <= t->index.mask; i++)
+		rte_free(t->index.dir[i].page);
+	rte_free(t->index.dir);
 	rte_free(t->qsbr);
 	rte_free(t->streams);
 	rte_free(t->state);
@@ -162,7 +191,7 @@ relay_table_add(struct relay_table *t, const struct relay_stream *s)
 {
 	struct relay_key k[2];
 	struct relay_stream *dst;
-	uint32_t handle, gen;
+	uint32_t handle, gen, *e[2];
 	int ret, l;
 
 	relay_key_of_leg(&k[0], &s->leg[0]);
@@ -170,9 +199,13 @@ relay_table_add(struct relay_table *t, const struct relay_stream *s)
 	if (memcmp(&k[0], &k[1], sizeof(k[0])) == 0 || (s->leg[0].local_port & 1) ||
 	    (s->leg[1].local_port & 1))
 		return -EINVAL;
-	for (l = 0; l < 2; l++)
-		if (rte_hash_lookup(t->hash, &k[l]) >= 0)
+	for (l = 0; l < 2; l++) {
+		ret = entry_get(t, &k[l], true, &e[l]);
+		if (ret < 0)
+			return ret;
+		if (*e[l] != 0)
 			return -EADDRINUSE;
+	}
 	if (t->n_free == 0) {
 		relay_table_reclaim(t);
 		if (t->n_free == 0)
@@ -185,17 +218,9 @@ relay_table_add(struct relay_table *t, const struct relay_stream *s)
 	dst->gen = gen;
 	dst->leg[0].flags |= RELAY_LEG_ACTIVE;
 	dst->leg[1].flags |= RELAY_LEG_ACTIVE;
-	/* rte_hash publishes with release semantics: the stream is visible first */
-	for (l = 0; l < 2; l++) {
-		ret = rte_hash_add_key_data(t->hash, &k[l],
-					    (void *)(uintptr_t)((uint64_t)handle << 1 | l));
-		if (ret < 0) {
-			if (l == 1)
-				rte_hash_del_key(t->hash, &k[0]); /* never read yet */
-			t->free_list[t->n_free++] = handle;
-			return ret;
-		}
-	}
+	/* release: a worker that sees an entry sees the stream written above */
+	for (l = 0; l < 2; l++)
+		__atomic_store_n(e[l], (handle << 1 | (uint32_t)l) + 1, __ATOMIC_RELEASE);
 	t->state[handle] = SLOT_USED;
 	t->count++;
 	return (int)handle;
@@ -205,20 +230,23 @@ int
 relay_table_del(struct relay_table *t, uint32_t handle)
 {
 	struct relay_stream *s;
-	struct deferred d;
+	struct deferred d = {handle};
 	struct relay_key k;
+	uint32_t *e[2];
 	int l;
 
 	if (handle >= t->capacity || t->state[handle] != SLOT_USED)
 		return -ENOENT;
 	s = &t->streams[handle];
-	d.handle = handle;
 	for (l = 0; l < 2; l++) {
 		relay_key_of_leg(&k, &s->leg[l]);
-		d.pos[l] = rte_hash_del_key(t->hash, &k);
-		if (d.pos[l] < 0)
-			return d.pos[l]; /* table corrupt: leave the slot in use */
+		if (entry_get(t, &k, false, &e[l]) < 0 ||
+		    *e[l] != (handle << 1 | (uint32_t)l) + 1)
+			return -EIO; /* index corrupt: leave the slot in use */
 	}
+	/* the entries can take a new leg at once; the stream slot waits for the readers */
+	for (l = 0; l < 2; l++)
+		__atomic_store_n(e[l], 0, __ATOMIC_RELEASE);
 	t->state[handle] = SLOT_DELETING;
 	t->count--;
 	if (rte_rcu_qsbr_dq_enqueue(t->dq, &d) != 0) {
@@ -232,13 +260,14 @@ relay_table_del(struct relay_table *t, uint32_t handle)
 int
 relay_table_find(struct relay_table *t, const struct relay_key *k, unsigned int *leg)
 {
-	void *data;
+	uint32_t *e;
+	uint64_t v;
 
-	if (rte_hash_lookup_data(t->hash, k, &data) < 0)
+	if ((k->port & 1) || entry_get(t, k, false, &e) < 0 || !relay_index_val(e, &v))
 		return -ENOENT;
 	if (leg != NULL)
-		*leg = RELAY_VAL_LEG((uintptr_t)data);
-	return (int)RELAY_VAL_HANDLE((uintptr_t)data);
+		*leg = RELAY_VAL_LEG(v);
+	return (int)RELAY_VAL_HANDLE(v);
 }
 
 struct relay_stream *
@@ -288,19 +317,29 @@ relay_table_bytes(const struct relay_table *t)
 	return t->bytes;
 }
 
+const struct relay_index *
+relay_table_index(const struct relay_table *t)
+{
+	return &t->index;
+}
+
 uint64_t
 relay_table_lookup(const struct relay_table *t, const struct relay_key **keys,
 		   unsigned int n, uint64_t *vals)
 {
-	void *data[RELAY_LOOKUP_MAX];
+	const uint32_t *e[RELAY_LOOKUP_MAX];
 	uint64_t hits = 0;
 	unsigned int i;
 
-	if (n == 0)
-		return 0;
-	rte_hash_lookup_bulk_data(t->hash, (const void **)keys, n, &hits, data);
+	for (i = 0; i < n; i++) {
+		/* keys carry the RTP (even) port: port+1 shares its entry but is no key */
+		e[i] = (keys[i]->port & 1) ? NULL : relay_index_entry(&t->index, keys[i]);
+		if (e[i] != NULL)
+			rte_prefetch0(e[i]);
+	}
 	for (i = 0; i < n; i++)
-		vals[i] = (uintptr_t)data[i];
+		if (e[i] != NULL && relay_index_val(e[i], &vals[i]))
+			hits |= 1ull << i;
 	return hits;
 }
 

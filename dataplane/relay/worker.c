@@ -101,56 +101,85 @@ flush_tx(struct relay_worker *w)
 	}
 }
 
+/*
+ * Streams whose lines are in flight while one packet is relayed: 3 lines each, so
+ * about the fill buffers of a core; more only queues behind them.
+ */
+#ifndef RELAY_PREFETCH_AHEAD
+#define RELAY_PREFETCH_AHEAD 16
+#endif
+#define RELAY_VAL_NONE UINT64_MAX
+
+/* Load an index entry and prefetch the three stream lines a packet on that leg touches. */
+static inline void
+prefetch_stream(const struct relay_stream *streams, const uint32_t *entry, uint64_t *val)
+{
+	const struct relay_stream *s;
+
+	if (entry == NULL || !relay_index_val(entry, val)) {
+		*val = RELAY_VAL_NONE;
+		return;
+	}
+	s = streams + RELAY_VAL_HANDLE(*val);
+	rte_prefetch0(&s->leg[0]);
+	rte_prefetch0(&s->leg[1]);
+	rte_prefetch0(&s->stats[RELAY_VAL_LEG(*val)]);
+}
+
 void
 relay_worker_burst(struct relay_worker *w, const struct relay_iface *in, struct rte_mbuf **m,
 		   unsigned int n, uint64_t now_us)
 {
+	const struct relay_index *index = relay_table_index(w->dp->table);
+	const struct relay_stream *streams = relay_table_streams(w->dp->table);
 	struct relay_pkt_meta pm[RELAY_BURST];
-	const struct relay_key *keys[RELAY_BURST];
-	uint64_t vals[RELAY_BURST];
+	const uint32_t *entry[RELAY_BURST];
 	struct rte_mbuf *media[RELAY_BURST];
 	struct relay_pkt_meta *mpm[RELAY_BURST];
+	uint64_t vals[RELAY_BURST];
 	enum relay_verdict v;
 	unsigned int i, k = 0, out;
-	uint64_t hits;
 
+	/*
+	 * Classify the burst; prefetch every index entry (in a pass of its own: loading
+	 * a key just stored field by field would wait for the store buffer); then relay,
+	 * loading the entry and prefetching the stream of packet i + RELAY_PREFETCH_AHEAD
+	 * while packet i is relayed, so that the misses of the stream lines overlap with
+	 * work instead of stalling on full fill buffers in a prefetch loop of their own.
+	 */
 	for (i = 0; i < n; i++) {
 		v = relay_classify(in, m[i], &pm[i]);
 		if (v == RELAY_V_FWD_RTP) {
-			keys[k] = &pm[i].key;
 			mpm[k] = &pm[i];
 			media[k++] = m[i];
 			continue;
 		}
-		if (v == RELAY_V_SERVICE) {
+		if (v == RELAY_V_SERVICE || v == RELAY_V_SIP) {
+			/* SIP too: the proxy and the table's writer live on the service lcore */
 			m[i]->port = in->port_id; /* not every PMD sets it; the service needs it */
-			if (rte_ring_enqueue(w->to_service, m[i]) != 0)
-				v = RELAY_V_DROP_SERVICE_FULL;
+			if (rte_ring_enqueue(w->to_service, m[i]) == 0) {
+				w->verdicts[v]++;
+				continue;
+			}
+			v = RELAY_V_DROP_SERVICE_FULL;
 		}
-		if (v != RELAY_V_SERVICE)
-			rte_pktmbuf_free(m[i]);
+		rte_pktmbuf_free(m[i]);
 		w->verdicts[v]++;
 	}
-	hits = relay_table_lookup(w->dp->table, keys, k, vals);
-	/*
-	 * The stream lines are the cold misses of this path (measured: 80% of the RTP
-	 * path's samples on the first load from the stream): fetch the lines of every
-	 * stream of the burst before touching any, so that the misses overlap.
-	 */
 	for (i = 0; i < k; i++) {
-		const struct relay_stream *s;
-
-		if (!(hits & (1ull << i)))
-			continue;
-		/* only the three lines the RTP path touches: more stalled on fill buffers */
-		s = relay_table_streams(w->dp->table) + RELAY_VAL_HANDLE(vals[i]);
-		rte_prefetch0(&s->leg[0]);
-		rte_prefetch0(&s->leg[1]);
-		rte_prefetch0(&s->stats[RELAY_VAL_LEG(vals[i])]);
+		/* NULL: an address no leg ever used, dropped as no session below */
+		entry[i] = relay_index_entry(index, &mpm[i]->key);
+		if (entry[i] != NULL)
+			rte_prefetch0(entry[i]);
 	}
+	for (i = 0; i < RTE_MIN(k, (unsigned int)RELAY_PREFETCH_AHEAD); i++)
+		prefetch_stream(streams, entry[i], &vals[i]);
 	for (i = 0; i < k; i++) {
+		if (i + RELAY_PREFETCH_AHEAD < k)
+			prefetch_stream(streams, entry[i + RELAY_PREFETCH_AHEAD],
+					&vals[i + RELAY_PREFETCH_AHEAD]);
 		v = RELAY_V_DROP_NO_SESSION;
-		if (hits & (1ull << i))
+		if (vals[i] != RELAY_VAL_NONE)
 			v = relay_rtp_forward(w, media[i], mpm[i], vals[i], now_us, &out);
 		w->verdicts[v]++;
 		if (v == RELAY_V_FWD_RTP || v == RELAY_V_FWD_RTCP)
@@ -169,6 +198,18 @@ relay_worker_poll(struct relay_worker *w, uint64_t now_us)
 	unsigned int i, total = 0;
 	uint16_t n;
 
+	for (i = 0; w->index == 0 && i < dp->n_ifaces; i++) {
+		/* frames of the service loop on a port without a queue of its own */
+		if (dp->iface[i].svc_tx == NULL)
+			continue;
+		n = (uint16_t)rte_ring_dequeue_burst(dp->iface[i].svc_tx, (void **)m, RELAY_BURST, NULL);
+		if (n != 0) {
+			uint16_t sent = rte_eth_tx_burst(dp->iface[i].port_id, 0, m, n);
+
+			rte_pktmbuf_free_bulk(m + sent, n - sent);
+			total += n;
+		}
+	}
 	for (i = 0; i < dp->n_ifaces; i++) {
 		n = rte_eth_rx_burst(dp->iface[i].port_id, (uint16_t)w->index, m, RELAY_BURST);
 		if (n == 0)

@@ -23,7 +23,7 @@ enum relay_verdict {
 	RELAY_V_FWD_RTP,
 	RELAY_V_FWD_RTCP,
 	RELAY_V_SERVICE,          /* ARP, ND, ICMP: handed to the service loop */
-	RELAY_V_SIP,              /* SIP port: no SIP path in this process yet */
+	RELAY_V_SIP,              /* SIP port: handed to the service loop's proxy */
 	RELAY_V_DROP_NO_SESSION,  /* media to a closed port */
 	RELAY_V_DROP_MALFORMED,
 	RELAY_V_DROP_NOT_LOCAL,   /* not for one of our addresses, or not UDP */

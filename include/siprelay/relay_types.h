@@ -33,11 +33,10 @@ struct relay_ep {
 };
 
 /*
- * Hash key of a leg: the destination a packet arrives at. IPv4 legs key on the local
+ * Key of a leg: the destination a packet arrives at. IPv4 legs key on the local
  * address itself (so a pool of media addresses needs no extra lookup); IPv6 legs key on
  * the index of the local address in the interface's IPv6 list. port is the RTP port
- * (even); RTCP on port+1 finds the same leg. 8-byte aligned: rte_hash_crc() reads
- * it as one 64-bit word.
+ * (even); RTCP on port+1 finds the same leg. No padding: compared as 8 bytes.
  */
 struct relay_key {
 	uint32_t addr;

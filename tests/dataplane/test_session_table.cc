@@ -29,13 +29,14 @@ struct relay_stream mk(uint32_t addr, uint16_t port)
 	return s;
 }
 
-struct relay_table *mktable(const char *name, uint32_t cap)
+struct relay_table *mktable(const char *name, uint32_t cap, uint32_t max_addrs = 0)
 {
 	struct relay_table_params p = {};
 	p.name = name;
 	p.capacity = cap;
 	p.socket_id = SOCKET_ID_ANY;
 	p.max_readers = 2;
+	p.max_addrs = max_addrs;
 	return relay_table_create(&p);
 }
 
@@ -93,6 +94,56 @@ TEST(Table, SlotNotReusedBeforeGracePeriod)
 
 	rte_rcu_qsbr_thread_offline(q, 0);
 	rte_rcu_qsbr_thread_unregister(q, 0);
+	relay_table_free(t);
+}
+
+TEST(Table, PortReusedAtOnceStreamSlotAfterGracePeriod)
+{
+	struct relay_table *t = mktable("t5", 4);
+	ASSERT_NE(t, nullptr);
+	struct rte_rcu_qsbr *q = relay_table_qsbr(t);
+	ASSERT_EQ(rte_rcu_qsbr_thread_register(q, 0), 0);
+	rte_rcu_qsbr_thread_online(q, 0);
+
+	struct relay_stream a = mk(0x0a000001, 4000);
+	struct relay_key k;
+	relay_key_of_leg(&k, &a.leg[0]);
+	int h1 = relay_table_add(t, &a);
+	ASSERT_GE(h1, 0);
+	// a reader holding h1 has not passed a quiescent state
+	ASSERT_EQ(relay_table_del(t, h1), 0);
+	int h2 = relay_table_add(t, &a); // the ports are free again at once...
+	ASSERT_GE(h2, 0);
+	EXPECT_NE(h2, h1); // ...but not the stream slot the reader may still read
+	EXPECT_EQ(relay_table_find(t, &k, nullptr), h2);
+	struct relay_key odd = k;
+	odd.port++;
+	EXPECT_EQ(relay_table_find(t, &odd, nullptr), -ENOENT); // RTCP port: no key
+
+	rte_rcu_qsbr_thread_offline(q, 0);
+	rte_rcu_qsbr_thread_unregister(q, 0);
+	relay_table_free(t);
+}
+
+TEST(Table, AddressesBoundedAndCounted)
+{
+	// each local address in use holds one index page: at most max_addrs of them
+	struct relay_table *t = mktable("t6", 16, 3);
+	ASSERT_NE(t, nullptr);
+	size_t empty = relay_table_bytes(t);
+	struct relay_stream s = mk(1, 100); // addresses (1, iface 0) and (1, iface 1)
+	ASSERT_GE(relay_table_add(t, &s), 0);
+	EXPECT_GE(relay_table_bytes(t), empty + 2 * RELAY_PAGE_ENTRIES * sizeof(uint32_t));
+	s = mk(1, 102); // same addresses: no new page
+	size_t two = relay_table_bytes(t);
+	ASSERT_GE(relay_table_add(t, &s), 0);
+	EXPECT_EQ(relay_table_bytes(t), two);
+	s = mk(2, 104);
+	s.leg[1].local_addr = 1; // one new address: fits
+	ASSERT_GE(relay_table_add(t, &s), 0);
+	s = mk(3, 100);
+	EXPECT_EQ(relay_table_add(t, &s), -ENOSPC); // a fourth address does not
+	EXPECT_EQ(relay_table_count(t), 3u);
 	relay_table_free(t);
 }
 
