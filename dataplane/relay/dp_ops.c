@@ -14,6 +14,9 @@
 #include "runtime.h"
 #include "rtp_stats.h"
 #include "session_table.h"
+#include "sip_service.h"
+
+#include <siprelay/sip_proxy.h>
 
 _Static_assert(RELAY_V_MAX <= DP_VERDICT_MAX, "dp_stats.verdicts too small");
 _Static_assert(RELAY_LEG_DROP_MAX == DP_DROP_MAX, "drop reasons differ");
@@ -274,6 +277,26 @@ do_stats(const struct relay_runtime *rt, struct dp_stats *st)
 	st->streams = relay_table_count(rt->dp.table);
 	st->capacity = relay_table_capacity(rt->dp.table);
 	st->bytes_per_stream = (uint32_t)(relay_table_bytes(rt->dp.table) / st->capacity);
+	if (rt->sip != NULL) {
+		struct relay_sip_counters c;
+		struct sr_proxy_stats p;
+
+		relay_sip_counters(rt->sip, &c, &p);
+		st->sip_sessions = c.sessions;
+		st->sip_ports_in_use = c.ports_in_use;
+		st->sip_requests_in = p.requests_in;
+		st->sip_responses_in = p.responses_in;
+		st->sip_requests_fwd = p.requests_fwd;
+		st->sip_responses_fwd = p.responses_fwd;
+		for (v = 0; v < RTE_DIM(p.replies_class); v++)
+			st->sip_replies += p.replies_class[v];
+		st->sip_cps_refused = p.cps_refused;
+		for (v = 0; v < SR_PROXY_DROP_MAX; v++)
+			st->sip_dropped += p.drop[v];
+		st->sip_dropped += c.tx_no_neigh + c.tx_dropped + c.rx_malformed;
+		st->sip_sessions_created = p.sessions_created;
+		st->sip_sessions_deleted = p.sessions_deleted;
+	}
 	for (w = 0; w < rt->n_workers; w++) {
 		st->events_lost += rt->workers[w]->events_lost;
 		for (v = 0; v < RELAY_V_MAX; v++)

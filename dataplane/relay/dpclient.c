@@ -128,7 +128,15 @@ print_msg(const void *buf, ssize_t len)
 		       (unsigned long long)st->events_lost);
 		for (k = 0; k < sizeof(vn) / sizeof(vn[0]); k++)
 			printf(" %s=%llu", vn[k], (unsigned long long)st->verdicts[k]);
-		printf("\n");
+		printf(" sip_sessions=%u sip_ports_in_use=%u sip_requests_in=%llu sip_responses_in=%llu"
+		       " sip_requests_fwd=%llu sip_responses_fwd=%llu sip_replies=%llu"
+		       " sip_cps_refused=%llu sip_dropped=%llu sip_sessions_created=%llu"
+		       " sip_sessions_deleted=%llu\n", st->sip_sessions, st->sip_ports_in_use,
+		       (unsigned long long)st->sip_requests_in, (unsigned long long)st->sip_responses_in,
+		       (unsigned long long)st->sip_requests_fwd, (unsigned long long)st->sip_responses_fwd,
+		       (unsigned long long)st->sip_replies, (unsigned long long)st->sip_cps_refused,
+		       (unsigned long long)st->sip_dropped, (unsigned long long)st->sip_sessions_created,
+		       (unsigned long long)st->sip_sessions_deleted);
 		break;
 	case DP_EVENT_CREATED:
 	case DP_EVENT_LATCHED:

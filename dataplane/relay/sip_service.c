@@ -378,8 +378,13 @@ void
 relay_sip_counters(const struct relay_sip *s, struct relay_sip_counters *c,
 		   struct sr_proxy_stats *proxy)
 {
+	unsigned int i;
+
 	*c = s->cnt;
 	c->sessions = sr_proxy_session_count(s->proxy);
+	c->ports_in_use = 0;
+	for (i = 0; i < s->rt->cfg.n_ifaces; i++)
+		c->ports_in_use += s->ports[i].in_use;
 	if (proxy != NULL)
 		*proxy = *sr_proxy_stats_get(s->proxy);
 }

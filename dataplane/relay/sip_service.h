@@ -21,6 +21,7 @@ struct relay_sip_counters {
 	uint64_t streams_created;
 	uint64_t streams_deleted;
 	uint32_t sessions;         /* live calls */
+	uint32_t ports_in_use;     /* media ports held, all interfaces */
 };
 
 /* From rt->cfg.sip; fails with a reason when no interface has a role. */

@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 #define DP_PROTO_MAGIC 0x50445253u /* "SRDP" */
-#define DP_PROTO_VERSION 1
+#define DP_PROTO_VERSION 2
 #define DP_MSG_MAX 1024            /* largest message either side sends */
 
 enum dp_type {
@@ -169,6 +169,18 @@ struct dp_stats {
 	uint32_t bytes_per_stream;
 	uint64_t events_lost;
 	uint64_t verdicts[DP_VERDICT_MAX]; /* summed over workers, see dp_verdict_names */
+	/* the inline SIP proxy (all 0 when off); version 2 */
+	uint32_t sip_sessions;       /* live calls */
+	uint32_t sip_ports_in_use;   /* media ports held, all interfaces */
+	uint64_t sip_requests_in;
+	uint64_t sip_responses_in;
+	uint64_t sip_requests_fwd;
+	uint64_t sip_responses_fwd;
+	uint64_t sip_replies;        /* answers the relay sent itself (4xx/5xx, OPTIONS 200) */
+	uint64_t sip_cps_refused;    /* 500 Call placing quota exceeded */
+	uint64_t sip_dropped;        /* messages dropped (malformed responses, unroutable...) */
+	uint64_t sip_sessions_created;
+	uint64_t sip_sessions_deleted;
 };
 
 /* Names of dp_stats.verdicts[i], in order; "" past the last. */

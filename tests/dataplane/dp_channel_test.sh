@@ -45,7 +45,7 @@ sleep 0.3
 
 out=$("$CL" -s "$T/dp.sock" hello)
 echo "$out"
-grep -q "version=1 capacity=1000 interfaces=2" <<<"$out" || fail "hello: $out"
+grep -q "version=2 capacity=1000 interfaces=2" <<<"$out" || fail "hello: $out"
 
 out=$("$CL" -s "$T/dp.sock" create access 192.168.77.2:4000 core 198.18.2.2:5000 --session 42 --call-id abc@lab)
 echo "$out"

@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# One call-flow case in the lab with real sipp peers and the real relay on AF_XDP:
+#   lab_test.sh BUILD_DIR CASE
+# CASE: basic compact cancel busy hold late malformed maxforwards cps
+# Brings the lab up, runs sipp UAS in sr-uas and sipp UAC in sr-uac (RTP from a pcap,
+# both directions), then checks the calls' outcome, what the relay counted (SIP and
+# RTP), what arrived at each side, and that no session, stream or port is left.
+# Exit 77 (skipped) when not root; the lab needs namespaces and XDP.
+set -uo pipefail
+
+BUILD=$(realpath "$1")
+export SIPRELAY_BUILD=$BUILD # scripts/lab runs the relay of this build
+CASE=$2
+top=$(cd "$(dirname "$0")/../.." && pwd)
+S="$top/tests/lab/scenarios"
+DPCLIENT="$BUILD/dataplane/relay/siprelay-dpclient"
+SOCK=/run/siprelay/dataplane.sock
+RTP_PER_CALL=50 # packets each side plays per call
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "SKIP: the lab needs root (namespaces, XDP)"
+	exit 77
+fi
+for tool in sipp editcap tshark; do
+	command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed (scripts/setup)"; exit 77; }
+done
+
+work=$(mktemp -d /tmp/srlab.XXXXXX)
+fail=0
+cleanup() {
+	for ns in sr-uac sr-uas; do
+		for pid in $(ip netns pids "$ns" 2>/dev/null); do kill "$pid" 2>/dev/null; done
+	done
+	"$top/scripts/lab" down >/dev/null 2>&1
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+check() { # description, expected, actual
+	if [ "$2" = "$3" ]; then
+		echo "ok: $1 = $3"
+	else
+		echo "FAIL: $1: expected $2, got $3"
+		fail=1
+	fi
+}
+
+stat() { "$DPCLIENT" -s "$SOCK" stats | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k {print $2}'; }
+
+# Lab up, with a copy of the lab config edited by $1 (a sed script) when given.
+lab_up() {
+	cp "$top/config/lab.conf" "$work/lab.conf"
+	[ -n "${1:-}" ] && sed -i "$1" "$work/lab.conf"
+	if ! "$top/scripts/lab" up --config "$work/lab.conf"; then
+		echo "FAIL: scripts/lab up"
+		exit 1
+	fi
+}
+
+# Counts RTP arriving at a side from the relay: capture on that side's veth.
+capture_start() { # ns dev file
+	ip netns exec "$1" tshark -i "$2" -n -q -w "$3" -f "udp and src portrange 20000-39999" \
+		>/dev/null 2>&1 &
+	echo $! >"$3.pid"
+}
+capture_count() { # file
+	kill -INT "$(cat "$1.pid")" 2>/dev/null
+	wait "$(cat "$1.pid")" 2>/dev/null
+	tshark -r "$1" -n 2>/dev/null | wc -l
+}
+
+uas() { # scenario calls [extra sipp args]
+	local sf=$1 n=$2
+	shift 2
+	ip netns exec sr-uas sipp -sf "$S/$sf" -i 198.18.2.2 -p 5060 -mi 198.18.2.2 -mp 40000 \
+		-key pcap "$work/rtp.pcap" -m "$n" -nostdin -timeout 40 -timeout_error \
+		-trace_err -error_file "$work/uas_errors.log" "$@" >"$work/uas.out" 2>&1 &
+	UAS_PID=$!
+	sleep 0.5
+}
+
+uac() { # scenario calls [extra sipp args]
+	local sf=$1 n=$2
+	shift 2
+	ip netns exec sr-uac sipp -sf "$sf" -i 198.18.1.2 -p 5060 -mi 198.18.1.2 -mp 41000 \
+		-key pcap "$work/rtp.pcap" -s bob 198.18.1.1:5060 -m "$n" -d 2000 -nostdin \
+		-timeout 40 -timeout_error -trace_err -error_file "$work/uac_errors.log" "$@" \
+		>"$work/uac.out" 2>&1
+}
+
+# The refusal template with its blanks filled: expected status, Max-Forwards, From
+# display name.
+refused() { # status mf display
+	sed -e "s/@STATUS@/$1/" -e "s/@MF@/$2/" -e "s/@DISPLAY@/$3/" "$S/uac_refused.xml" \
+		>"$work/refused-$1.xml"
+	echo "$work/refused-$1.xml"
+}
+
+expect_calls_ok() { # what rc
+	check "$1 (sipp exit status)" 0 "$2"
+	if [ "$2" -ne 0 ]; then
+		tail -n 30 "$work/uac.out" "$work/uas.out" 2>/dev/null
+		cat "$work"/*_errors.log 2>/dev/null | tail -n 20
+	fi
+}
+
+expect_clean() {
+	sleep 0.3
+	check "streams left" 0 "$(stat streams)"
+	check "SIP sessions left" 0 "$(stat sip_sessions)"
+	check "media ports left" 0 "$(stat sip_ports_in_use)"
+}
+
+# A call flow with media: UAC and UAS scenarios, number of calls.
+media_case() { # uac_scenario uas_scenario calls
+	local calls=$3 fwd0 rc
+	capture_start sr-uas uas0 "$work/to_uas.pcap"
+	capture_start sr-uac uac0 "$work/to_uac.pcap"
+	sleep 1
+	fwd0=$(stat fwd_rtp)
+	uas "$2" "$calls"
+	uac "$S/$1" "$calls"
+	rc=$?
+	wait "$UAS_PID"
+	uas_rc=$?
+	expect_calls_ok "$calls call(s) $1 <-> $2" "$rc"
+	check "UAS (sipp exit status)" 0 "$uas_rc"
+	sleep 0.5
+	check "RTP relayed (both directions)" $((2 * RTP_PER_CALL * calls)) $(($(stat fwd_rtp) - fwd0))
+	check "RTP arrived at the callee" $((RTP_PER_CALL * calls)) "$(capture_count "$work/to_uas.pcap")"
+	check "RTP arrived at the caller" $((RTP_PER_CALL * calls)) "$(capture_count "$work/to_uac.pcap")"
+	expect_clean
+}
+
+editcap -r /usr/share/sip-tester/g711a.pcap "$work/rtp.pcap" 1-$RTP_PER_CALL >/dev/null || exit 1
+
+case "$CASE" in
+basic)
+	lab_up
+	media_case uac.xml uas.xml 3
+	;;
+compact)
+	lab_up
+	media_case uac_compact.xml uas_compact.xml 1
+	;;
+hold)
+	lab_up
+	media_case uac_hold.xml uas_hold.xml 1
+	;;
+late)
+	lab_up
+	media_case uac_late.xml uas_late.xml 1
+	;;
+cancel)
+	lab_up
+	uas uas_cancel.xml 1
+	uac "$S/uac_cancel.xml" 1
+	expect_calls_ok "CANCEL before answer" $?
+	wait "$UAS_PID"
+	check "UAS (sipp exit status)" 0 $?
+	expect_clean
+	;;
+busy)
+	lab_up
+	uas uas_busy.xml 1
+	uac "$(refused 486 70 \"sipp\")" 1
+	expect_calls_ok "486 Busy Here from the callee" $?
+	wait "$UAS_PID"
+	check "UAS (sipp exit status)" 0 "$?"
+	expect_clean
+	;;
+malformed)
+	lab_up
+	replies=$(stat sip_replies)
+	uac "$(refused 400 70 "Bell, Alexander")" 1
+	expect_calls_ok "INVITE with an unquoted comma in the From display name answered 400" $?
+	check "answers sent by the relay" $((replies + 1)) "$(stat sip_replies)"
+	check "requests forwarded" 0 "$(stat sip_requests_fwd)"
+	expect_clean
+	;;
+maxforwards)
+	lab_up
+	uac "$(refused 483 0 \"sipp\")" 1
+	expect_calls_ok "Max-Forwards 0 answered 483 by the relay" $?
+	check "requests forwarded" 0 "$(stat sip_requests_fwd)"
+	expect_clean
+	;;
+cps)
+	lab_up 's/^cps_limit = .*/cps_limit = 1\ncps_burst = 1/'
+	uas uas_busy.xml 1
+	uac "$(refused 486 70 \"sipp\")" 1
+	expect_calls_ok "first call within the limit (callee busy)" $?
+	wait "$UAS_PID"
+	uac "$(refused 500 70 \"sipp\")" 1 -trace_msg -message_file "$work/cps_messages.log"
+	expect_calls_ok "second call in the same second answered 500" $?
+	check "reason phrase of the 500" "SIP/2.0 500 Call placing quota exceeded" \
+		"$(grep -o 'SIP/2.0 500 Call placing quota exceeded' "$work/cps_messages.log" | head -n 1)"
+	check "calls refused by the CPS limit" 1 "$(stat sip_cps_refused)"
+	expect_clean
+	;;
+*)
+	echo "unknown case '$CASE'"
+	exit 2
+	;;
+esac
+exit $fail
