@@ -13,8 +13,6 @@ export SIPRELAY_BUILD=$BUILD # scripts/lab runs the relay of this build
 CASE=$2
 top=$(cd "$(dirname "$0")/../.." && pwd)
 S="$top/tests/lab/scenarios"
-DPCLIENT="$BUILD/dataplane/relay/siprelay-dpclient"
-SOCK=/run/siprelay/dataplane.sock
 RTP_PER_CALL=50 # packets each side plays per call
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -26,6 +24,8 @@ for tool in sipp editcap tshark; do
 done
 
 work=$(mktemp -d /tmp/srlab.XXXXXX)
+# shellcheck source=scripts/lib/labcall.sh
+. "$top/scripts/lib/labcall.sh"
 fail=0
 cleanup() {
 	for ns in sr-uac sr-uas; do
@@ -45,8 +45,6 @@ check() { # description, expected, actual
 	fi
 }
 
-stat() { "$DPCLIENT" -s "$SOCK" stats | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k {print $2}'; }
-
 # Lab up, with a copy of the lab config edited by $1 (a sed script) when given.
 lab_up() {
 	cp "$top/config/lab.conf" "$work/lab.conf"
@@ -55,37 +53,6 @@ lab_up() {
 		echo "FAIL: scripts/lab up"
 		exit 1
 	fi
-}
-
-# Counts RTP arriving at a side from the relay: capture on that side's veth.
-capture_start() { # ns dev file
-	ip netns exec "$1" tshark -i "$2" -n -q -w "$3" -f "udp and src portrange 20000-39999" \
-		>/dev/null 2>&1 &
-	echo $! >"$3.pid"
-}
-capture_count() { # file
-	kill -INT "$(cat "$1.pid")" 2>/dev/null
-	wait "$(cat "$1.pid")" 2>/dev/null
-	tshark -r "$1" -n 2>/dev/null | wc -l
-}
-
-uas() { # scenario calls [extra sipp args]
-	local sf=$1 n=$2
-	shift 2
-	ip netns exec sr-uas sipp -sf "$S/$sf" -i 198.18.2.2 -p 5060 -mi 198.18.2.2 -mp 40000 \
-		-key pcap "$work/rtp.pcap" -m "$n" -nostdin -timeout 40 -timeout_error \
-		-trace_err -error_file "$work/uas_errors.log" "$@" >"$work/uas.out" 2>&1 &
-	UAS_PID=$!
-	sleep 0.5
-}
-
-uac() { # scenario calls [extra sipp args]
-	local sf=$1 n=$2
-	shift 2
-	ip netns exec sr-uac sipp -sf "$sf" -i 198.18.1.2 -p 5060 -mi 198.18.1.2 -mp 41000 \
-		-key pcap "$work/rtp.pcap" -s bob 198.18.1.1:5060 -m "$n" -d 2000 -nostdin \
-		-timeout 40 -timeout_error -trace_err -error_file "$work/uac_errors.log" "$@" \
-		>"$work/uac.out" 2>&1
 }
 
 # The refusal template with its blanks filled: expected status, Max-Forwards, From
@@ -106,9 +73,9 @@ expect_calls_ok() { # what rc
 
 expect_clean() {
 	sleep 0.3
-	check "streams left" 0 "$(stat streams)"
-	check "SIP sessions left" 0 "$(stat sip_sessions)"
-	check "media ports left" 0 "$(stat sip_ports_in_use)"
+	check "streams left" 0 "$(relay_stat streams)"
+	check "SIP sessions left" 0 "$(relay_stat sip_sessions)"
+	check "media ports left" 0 "$(relay_stat sip_ports_in_use)"
 }
 
 # A call flow with media: UAC and UAS scenarios, number of calls.
@@ -117,22 +84,22 @@ media_case() { # uac_scenario uas_scenario calls
 	capture_start sr-uas uas0 "$work/to_uas.pcap"
 	capture_start sr-uac uac0 "$work/to_uac.pcap"
 	sleep 1
-	fwd0=$(stat fwd_rtp)
-	uas "$2" "$calls"
-	uac "$S/$1" "$calls"
+	fwd0=$(relay_stat fwd_rtp)
+	start_uas "$2" "$calls"
+	run_uac "$S/$1" "$calls" -d 2000
 	rc=$?
 	wait "$UAS_PID"
 	uas_rc=$?
 	expect_calls_ok "$calls call(s) $1 <-> $2" "$rc"
 	check "UAS (sipp exit status)" 0 "$uas_rc"
 	sleep 0.5
-	check "RTP relayed (both directions)" $((2 * RTP_PER_CALL * calls)) $(($(stat fwd_rtp) - fwd0))
+	check "RTP relayed (both directions)" $((2 * RTP_PER_CALL * calls)) $(($(relay_stat fwd_rtp) - fwd0))
 	check "RTP arrived at the callee" $((RTP_PER_CALL * calls)) "$(capture_count "$work/to_uas.pcap")"
 	check "RTP arrived at the caller" $((RTP_PER_CALL * calls)) "$(capture_count "$work/to_uac.pcap")"
 	expect_clean
 }
 
-editcap -r /usr/share/sip-tester/g711a.pcap "$work/rtp.pcap" 1-$RTP_PER_CALL >/dev/null || exit 1
+make_rtp_pcap $RTP_PER_CALL "$work/rtp.pcap" || exit 1
 
 case "$CASE" in
 basic)
@@ -153,8 +120,8 @@ late)
 	;;
 cancel)
 	lab_up
-	uas uas_cancel.xml 1
-	uac "$S/uac_cancel.xml" 1
+	start_uas uas_cancel.xml 1
+	run_uac "$S/uac_cancel.xml" 1
 	expect_calls_ok "CANCEL before answer" $?
 	wait "$UAS_PID"
 	check "UAS (sipp exit status)" 0 $?
@@ -162,8 +129,8 @@ cancel)
 	;;
 busy)
 	lab_up
-	uas uas_busy.xml 1
-	uac "$(refused 486 70 \"sipp\")" 1
+	start_uas uas_busy.xml 1
+	run_uac "$(refused 486 70 \"sipp\")" 1
 	expect_calls_ok "486 Busy Here from the callee" $?
 	wait "$UAS_PID"
 	check "UAS (sipp exit status)" 0 "$?"
@@ -171,31 +138,31 @@ busy)
 	;;
 malformed)
 	lab_up
-	replies=$(stat sip_replies)
-	uac "$(refused 400 70 "Bell, Alexander")" 1
+	replies=$(relay_stat sip_replies)
+	run_uac "$(refused 400 70 "Bell, Alexander")" 1
 	expect_calls_ok "INVITE with an unquoted comma in the From display name answered 400" $?
-	check "answers sent by the relay" $((replies + 1)) "$(stat sip_replies)"
-	check "requests forwarded" 0 "$(stat sip_requests_fwd)"
+	check "answers sent by the relay" $((replies + 1)) "$(relay_stat sip_replies)"
+	check "requests forwarded" 0 "$(relay_stat sip_requests_fwd)"
 	expect_clean
 	;;
 maxforwards)
 	lab_up
-	uac "$(refused 483 0 \"sipp\")" 1
+	run_uac "$(refused 483 0 \"sipp\")" 1
 	expect_calls_ok "Max-Forwards 0 answered 483 by the relay" $?
-	check "requests forwarded" 0 "$(stat sip_requests_fwd)"
+	check "requests forwarded" 0 "$(relay_stat sip_requests_fwd)"
 	expect_clean
 	;;
 cps)
 	lab_up 's/^cps_limit = .*/cps_limit = 1\ncps_burst = 1/'
-	uas uas_busy.xml 1
-	uac "$(refused 486 70 \"sipp\")" 1
+	start_uas uas_busy.xml 1
+	run_uac "$(refused 486 70 \"sipp\")" 1
 	expect_calls_ok "first call within the limit (callee busy)" $?
 	wait "$UAS_PID"
-	uac "$(refused 500 70 \"sipp\")" 1 -trace_msg -message_file "$work/cps_messages.log"
+	run_uac "$(refused 500 70 \"sipp\")" 1 -trace_msg -message_file "$work/cps_messages.log"
 	expect_calls_ok "second call in the same second answered 500" $?
 	check "reason phrase of the 500" "SIP/2.0 500 Call placing quota exceeded" \
 		"$(grep -o 'SIP/2.0 500 Call placing quota exceeded' "$work/cps_messages.log" | head -n 1)"
-	check "calls refused by the CPS limit" 1 "$(stat sip_cps_refused)"
+	check "calls refused by the CPS limit" 1 "$(relay_stat sip_cps_refused)"
 	expect_clean
 	;;
 *)
