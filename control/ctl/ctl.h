@@ -18,5 +18,8 @@ struct ctl_cmd {
 };
 
 int cmd_sip_check(const struct ctl_opts *opts, int argc, char **argv);
+/* over control.sock (cmd_stats.c) */
+int cmd_stats(const struct ctl_opts *opts, int argc, char **argv);
+int cmd_sessions(const struct ctl_opts *opts, int argc, char **argv);
 
 #endif

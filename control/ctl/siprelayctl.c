@@ -15,6 +15,12 @@ static const struct ctl_cmd commands[] = {
 	  "parse each file as one SIP message (offline) and print one JSON verdict per line;\n"
 	  "\t\t\texit 0 when all are valid, 1 when any is not, 2 on a usage or read error",
 	  cmd_sip_check },
+	{ "stats", "[--json]",
+	  "counters of siprelay-control and the data plane: sip, rtp, sessions, prefilter",
+	  cmd_stats },
+	{ "sessions", "[--json]",
+	  "the streams the data plane relays, one line per leg (packets, bytes, loss, jitter)",
+	  cmd_sessions },
 };
 
 static void usage(FILE *f)
