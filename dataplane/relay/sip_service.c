@@ -48,13 +48,36 @@ struct relay_sip {
 
 /* ---- media callbacks of the proxy ---- */
 
+/* A port the pool hands out may be held by a stream made over dataplane.sock
+ * (rtpproxy.sock sessions allocate there): it goes back to the pool, whose round-robin
+ * cursor has moved on, and the next one is tried. */
 static int
 port_alloc(void *ctx, uint8_t iface, uint8_t family, uint16_t *port)
 {
 	struct relay_sip *s = ctx;
+	const struct relay_iface *ifc;
+	struct relay_key k;
+	uint32_t tries;
+	int ret;
 
 	(void)family; /* one range per interface serves both families */
-	return iface < RELAY_MAX_IFACES ? relay_port_alloc(&s->ports[iface], port) : -ENODEV;
+	if (iface >= s->rt->cfg.n_ifaces)
+		return -ENODEV;
+	ifc = &s->rt->cfg.iface[iface];
+	for (tries = relay_port_capacity(&s->ports[iface]); tries > 0; tries--) {
+		ret = relay_port_alloc(&s->ports[iface], port);
+		if (ret < 0)
+			return ret;
+		memset(&k, 0, sizeof(k));
+		k.iface = iface;
+		k.port = *port;
+		k.family = ifc->ip4 ? RELAY_FAMILY_IPV4 : RELAY_FAMILY_IPV6;
+		k.addr = ifc->ip4;
+		if (relay_table_find(s->rt->dp.table, &k, NULL) < 0)
+			return 0;
+		relay_port_release(&s->ports[iface], *port);
+	}
+	return -EADDRINUSE;
 }
 
 static void

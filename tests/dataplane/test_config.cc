@@ -40,6 +40,47 @@ TEST(Config, ExampleLoads)
 	EXPECT_EQ(c.iface[0].media_lo, 10000);
 	EXPECT_EQ(c.relatch_after, 10);
 	EXPECT_EQ(c.leg_flags, 0);
+	EXPECT_TRUE(c.sip.enabled);
+	EXPECT_EQ(c.sip.role[0], RELAY_ROLE_ACCESS);
+	EXPECT_EQ(c.sip.role[1], RELAY_ROLE_CORE);
+	EXPECT_EQ(c.sip.upstream.family, RELAY_FAMILY_IPV4);
+	EXPECT_EQ(c.sip.upstream.port, 5060);
+	EXPECT_EQ(c.sip.max_sessions, 4096u);
+	EXPECT_TRUE(c.sip.strip_ice);
+}
+
+TEST(Config, SipSettingsAndErrors)
+{
+	struct relay_config c;
+	char err[256] = "";
+	std::string p = write_tmp("[sip]\nupstream = [2001:db8::5]:5080\ncps_limit = 20\n"
+				  "on_port_exhaustion = bypass\nrecord_route = no\n"
+				  "[interface a]\nrole = access\nport = x\nipv4 = 10.0.0.1/24\n"
+				  "[interface b]\nport = y\nipv4 = 10.0.1.1/24\n");
+	relay_config_defaults(&c);
+	ASSERT_EQ(relay_config_load(&c, p.c_str(), err, sizeof(err)), 0) << err;
+	EXPECT_EQ(c.sip.upstream.family, RELAY_FAMILY_IPV6);
+	EXPECT_EQ(c.sip.upstream.port, 5080);
+	EXPECT_EQ(c.sip.cps_limit, 20u);
+	EXPECT_TRUE(c.sip.bypass_on_exhaustion);
+	EXPECT_FALSE(c.sip.record_route);
+	EXPECT_EQ(c.sip.role[1], RELAY_ROLE_NONE);
+	remove(p.c_str());
+
+	const char *bad[][2] = {
+		{"[interface a]\nrole = access\nport = x\nipv4 = 10.0.0.1/24\n", "upstream"},
+		{"[sip]\nupstream = pbx.example.com\n[interface a]\nrole = core\nport = x\nipv4 = 10.0.0.1/24\n", "upstream"},
+		{"[interface a]\nrole = edge\nport = x\nipv4 = 10.0.0.1/24\n", "role"},
+		{"[sip]\nmax_sessions = 0\n[interface a]\nrole = core\nport = x\nipv4 = 10.0.0.1/24\n", "max_sessions"},
+		{"[sip]\non_port_exhaustion = pray\n[interface a]\nrole = core\nport = x\nipv4 = 10.0.0.1/24\n", "on_port_exhaustion"},
+	};
+	for (auto &b : bad) {
+		p = write_tmp(b[0]);
+		relay_config_defaults(&c);
+		EXPECT_LT(relay_config_load(&c, p.c_str(), err, sizeof(err)), 0) << b[0];
+		EXPECT_NE(std::string(err).find(b[1]), std::string::npos) << err;
+		remove(p.c_str());
+	}
 }
 
 TEST(Config, ValuesAndErrors)
