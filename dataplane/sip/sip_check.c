@@ -36,17 +36,6 @@ static int check_proxy_require(struct sr_sip_msg *m, const struct sr_sip_policy 
 	return 0;
 }
 
-/* From and To were scanned for their tag at parse time, which checked their header
- * parameters. A proxy never reads their URIs, so (RFC 3261 16.3 item 1) what is left to
- * check is the name-addr structure, not the URI. */
-static int check_name_addr(struct sr_sip_msg *m, enum sr_sip_hdr_type t, const char *reason)
-{
-	struct sr_sip_nameaddr na;
-	if (sr_nameaddr_split(sr_sip_first(m, t)->value, &na, false) < 0 || na.star)
-		return refuse(m, 400, reason);
-	return 0;
-}
-
 /* Contact values are rewritten for NAT traversal later on: they must parse. */
 static int check_contacts(struct sr_sip_msg *m)
 {
@@ -104,8 +93,13 @@ int sr_sip_check(struct sr_sip_msg *m, const struct sr_sip_policy *policy)
 	/* bytes missing from the datagram: the message was cut (RFC 3261 18.3) */
 	if (m->content_length > (int32_t)(m->len - (uint32_t)(m->body.p - m->buf)))
 		return refuse(m, 400, "Content-Length larger than message");
-	if (check_name_addr(m, SR_H_FROM, "Malformed From") < 0 ||
-	    check_name_addr(m, SR_H_TO, "Malformed To") < 0 || check_contacts(m) < 0)
+	/* From and To: their structure was checked while parse looked for the tags (a proxy
+	 * never reads their URIs, RFC 3261 16.3 item 1) */
+	if (m->from_malformed)
+		return refuse(m, 400, "Malformed From");
+	if (m->to_malformed)
+		return refuse(m, 400, "Malformed To");
+	if (check_contacts(m) < 0)
 		return -1;
 	return m->kind == SR_SIP_REQUEST ? check_request(m, policy) : 0;
 }

@@ -110,6 +110,25 @@ struct sr_slice sr_slice_trim(struct sr_slice s)
 	return sr_slice_make(b, (size_t)(e - b));
 }
 
+/* Eight bytes at a time: the URI between <> runs to tens of bytes and seldom holds an
+ * octet below '!', so the exact per-byte test runs only from a word that has one. */
+bool sr_has_lws(const char *p, const char *end)
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	while (end - p >= 8) {
+		uint64_t x;
+		memcpy(&x, p, 8);
+		/* non-zero iff some byte is below 0x21 (bytes >= 0x80 never count) */
+		if (((x - ones * 0x21) & ~x & highs) != 0)
+			break;
+		p += 8;
+	}
+	for (; p < end; p++)
+		if (sr_is(*p, SR_C_LWS))
+			return true;
+	return false;
+}
+
 bool sr_take_quoted(struct sr_cur *c, struct sr_slice *out)
 {
 	const char *s = c->p;
@@ -133,14 +152,17 @@ bool sr_take_quoted(struct sr_cur *c, struct sr_slice *out)
 bool sr_take_uint(struct sr_cur *c, uint32_t max, uint32_t *v)
 {
 	uint64_t acc = 0;
-	const char *s = c->p;
-	while (c->p < c->end && sr_is(*c->p, SR_C_DIGIT)) {
-		acc = acc * 10 + (uint64_t)(*c->p - '0');
-		if (acc > max)
+	const char *s = c->p, *p = s, *end = c->end;
+	while (p < end && sr_is(*p, SR_C_DIGIT)) {
+		acc = acc * 10 + (uint64_t)(*p - '0');
+		if (acc > max) {
+			c->p = p;
 			return false;
-		c->p++;
+		}
+		p++;
 	}
-	if (c->p == s)
+	c->p = p;
+	if (p == s)
 		return false;
 	*v = (uint32_t)acc;
 	return true;
@@ -151,20 +173,22 @@ static bool take_gen_value(struct sr_cur *c, struct sr_slice *val)
 {
 	if (sr_cur_peek(c) == '"')
 		return sr_take_quoted(c, val);
-	const char *s = c->p;
-	if (sr_cur_peek(c) == '[') {
-		while (c->p < c->end && *c->p != ']')
-			c->p++;
-		if (c->p >= c->end)
+	const char *s = c->p, *p = s, *end = c->end;
+	if (p < end && *p == '[') {
+		const char *rb = memchr(p, ']', (size_t)(end - p));
+		if (rb == NULL) {
+			c->p = end;
 			return false;
-		c->p++;
+		}
+		p = rb + 1;
 	} else {
 		/* token covers hostnames and IPv4 addresses; ':' lets IPv6 without brackets
 		 * (as some received= values are written) through. */
-		while (c->p < c->end && (sr_is(*c->p, SR_C_TOKEN) || *c->p == ':'))
-			c->p++;
+		while (p < end && (sr_is(*p, SR_C_TOKEN) || *p == ':'))
+			p++;
 	}
-	*val = sr_slice_make(s, (size_t)(c->p - s));
+	c->p = p;
+	*val = sr_slice_make(s, (size_t)(p - s));
 	return val->len > 0;
 }
 
@@ -200,27 +224,31 @@ int sr_param_next(struct sr_cur *c, struct sr_slice *name, struct sr_slice *val)
 
 int sr_take_hostport(struct sr_cur *c, struct sr_slice *host, uint16_t *port, bool *ipv6)
 {
-	const char *s = c->p;
+	const char *s = c->p, *p = s, *end = c->end;
 	*ipv6 = false;
-	if (sr_cur_peek(c) == '[') {
-		c->p++;
-		while (c->p < c->end && (sr_is(*c->p, SR_C_HEX) || *c->p == ':' || *c->p == '.'))
-			c->p++;
-		if (sr_cur_peek(c) != ']' || c->p - s < 3)
+	if (p < end && *p == '[') {
+		p++;
+		while (p < end && (sr_is(*p, SR_C_HEX) || *p == ':' || *p == '.'))
+			p++;
+		if (p >= end || *p != ']' || p - s < 3)
 			return -1;
-		c->p++;
+		p++;
 		*ipv6 = true;
 	} else {
 		/* a hostname never starts with '-' or '.', nor has an empty label */
-		if (c->p >= c->end || !sr_is(*s, SR_C_HOST) || *s == '-' || *s == '.')
+		if (p >= end || !sr_is(*s, SR_C_HOST) || *s == '-' || *s == '.')
 			return -1;
-		for (c->p++; c->p < c->end && sr_is(*c->p, SR_C_HOST); c->p++)
-			if (*c->p == '.' && c->p[-1] == '.')
+		char prev = *p;
+		for (p++; p < end && sr_is(*p, SR_C_HOST); p++) {
+			if (*p == '.' && prev == '.')
 				return -1;
+			prev = *p;
+		}
 	}
-	*host = sr_slice_make(s, (size_t)(c->p - s));
+	c->p = p;
+	*host = sr_slice_make(s, (size_t)(p - s));
 	*port = 0;
-	if (sr_cur_peek(c) == ':') {
+	if (p < end && *p == ':') {
 		uint32_t v;
 		c->p++;
 		if (!sr_take_uint(c, 65535, &v) || v == 0)

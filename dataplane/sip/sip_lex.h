@@ -52,10 +52,15 @@ static inline char sr_cur_peek(const struct sr_cur *c)
 	return c->p < c->end ? *c->p : '\0';
 }
 
+/* The scanners below walk a local copy of the cursor and store it back once: c->p
+ * written inside the loop would have to be reloaded after every byte read, since a
+ * char load may alias it. */
 static inline void sr_skip_lws(struct sr_cur *c)
 {
-	while (c->p < c->end && sr_is(*c->p, SR_C_LWS))
-		c->p++;
+	const char *p = c->p, *end = c->end;
+	while (p < end && sr_is(*p, SR_C_LWS))
+		p++;
+	c->p = p;
 }
 
 /* Consumes c (after optional LWS on both sides, as SEMI/COLON/EQUAL/SLASH/COMMA allow). */
@@ -75,10 +80,11 @@ static inline bool sr_take_sep(struct sr_cur *c, char sep)
 /* Consumes 1* characters of a class; returns the slice (empty when none). */
 static inline struct sr_slice sr_take_class(struct sr_cur *c, unsigned cls)
 {
-	const char *s = c->p;
-	while (c->p < c->end && sr_is(*c->p, cls))
-		c->p++;
-	return sr_slice_make(s, (size_t)(c->p - s));
+	const char *s = c->p, *p = s, *end = c->end;
+	while (p < end && sr_is(*p, cls))
+		p++;
+	c->p = p;
+	return sr_slice_make(s, (size_t)(p - s));
 }
 
 /* Consumes a quoted-string including its quotes; false when unterminated or it holds a
@@ -87,6 +93,10 @@ bool sr_take_quoted(struct sr_cur *c, struct sr_slice *out);
 
 /* Decimal number of 1..10 digits into *v; false when no digit, more than max or longer. */
 bool sr_take_uint(struct sr_cur *c, uint32_t max, uint32_t *v);
+
+/* Whether [p, end) holds SP, HT, CR or LF (no LWS may appear inside <>, RFC 4475
+ * 3.1.2.14). */
+bool sr_has_lws(const char *p, const char *end);
 
 /* Trims LWS at both ends. */
 struct sr_slice sr_slice_trim(struct sr_slice s);

@@ -11,9 +11,8 @@ static int parse_angle(struct sr_cur *c, struct sr_sip_nameaddr *na)
 	if (gt == NULL || gt == c->p)
 		return -1;
 	/* no LWS inside the brackets (RFC 4475 3.1.2.14) */
-	for (const char *q = c->p; q < gt; q++)
-		if (sr_is(*q, SR_C_LWS))
-			return -1;
+	if (sr_has_lws(c->p, gt))
+		return -1;
 	na->uri = sr_slice_make(c->p, (size_t)(gt - c->p));
 	na->angle = true;
 	c->p = gt + 1;

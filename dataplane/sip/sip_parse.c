@@ -123,31 +123,72 @@ static int decode_uint(struct sr_sip_msg *m, struct sr_slice v, uint32_t max, ui
 	return 0;
 }
 
-/* All a proxy needs of From and To on every message is the tag: find where the header
- * parameters start without parsing the URI (sr_sip_check() validates the whole
- * name-addr). They follow the '>' of a name-addr, or the first ';' of an addr-spec. */
-static int decode_from_to(struct sr_sip_msg *m, struct sr_slice v, struct sr_slice *tag,
+/* Where the header parameters of a From/To value that is not a plain name-addr start:
+ * after the '>' of a <...> in it, else at its first ';'. NULL for a '<' without '>'. */
+static const char *loose_params(const char *p, const char *end)
+{
+	const char *lt = memchr(p, '<', (size_t)(end - p));
+	if (lt != NULL) {
+		const char *gt = memchr(lt, '>', (size_t)(end - lt));
+		return gt ? gt + 1 : NULL;
+	}
+	const char *semi = memchr(p, ';', (size_t)(end - p));
+	return semi ? semi : end;
+}
+
+/* An addr-spec's URI runs to the first ';' or LWS and must then hold no ',' or '?'
+ * (RFC 3261 20: such URIs need the <> form). */
+static bool addr_spec_ok(const char *p, const char *end)
+{
+	const char *e = p;
+	while (e < end && *e != ';' && !sr_is(*e, SR_C_LWS))
+		e++;
+	return !memchr(p, '?', (size_t)(e - p)) && !memchr(p, ',', (size_t)(e - p));
+}
+
+/* All a proxy needs of From and To on every message is the tag; it never reads their
+ * URIs (RFC 3261 16.3 item 1), so the URI is not parsed. The one pass that finds the
+ * header parameters also checks the structure around the URI: display name (quoted
+ * string or token run) then <> without LWS inside, or an addr-spec; not "*". A defect
+ * in the parameters, or an unterminated quote or <, fails the parse; one of the
+ * structure alone sets *bad, which sr_sip_check() answers with a 400 in its turn (so
+ * that, say, a 505 for the version still comes first). */
+static int decode_from_to(struct sr_sip_msg *m, struct sr_slice v, struct sr_slice *tag, bool *bad,
 			  const char *reason)
 {
 	struct sr_cur c = sr_cur_of(v);
-	const char *lt;
+	const char *lt = NULL, *params;
 	if (sr_cur_peek(&c) == '"') {
 		struct sr_slice display;
 		if (!sr_take_quoted(&c, &display))
 			return fail(m, 400, reason);
+		sr_skip_lws(&c);
+		if (sr_cur_peek(&c) == '<')
+			lt = c.p;
+	} else {
+		/* display-name = *(token LWS): a '<' must follow it, else this is an addr-spec */
+		const char *t = c.p;
+		while (t < c.end && sr_is(*t, SR_C_TOKEN | SR_C_LWS))
+			t++;
+		if (t < c.end && *t == '<')
+			lt = t;
+		else if (v.len == 0 || (v.len == 1 && *v.p == '*') || !addr_spec_ok(c.p, c.end))
+			*bad = true;
 	}
-	lt = memchr(c.p, '<', (size_t)(c.end - c.p));
 	if (lt != NULL) {
-		const char *gt = memchr(lt, '>', (size_t)(c.end - lt));
+		const char *gt = memchr(lt + 1, '>', (size_t)(c.end - lt - 1));
 		if (gt == NULL)
 			return fail(m, 400, reason);
-		c.p = gt + 1;
+		if (gt == lt + 1 || sr_has_lws(lt + 1, gt))
+			*bad = true;
+		params = gt + 1;
 	} else {
-		const char *semi = memchr(c.p, ';', (size_t)(c.end - c.p));
-		c.p = semi ? semi : c.end;
+		if (v.len > 0 && *v.p == '"')
+			*bad = true; /* a quoted display name without <> */
+		params = loose_params(c.p, c.end);
 	}
 	struct sr_slice t = SR_SLICE_NULL;
-	if (sr_sip_param_get(sr_slice_make(c.p, (size_t)(c.end - c.p)), "tag", &t) < 0)
+	if (params == NULL || sr_sip_param_get(sr_slice_make(params, (size_t)(c.end - params)), "tag", &t) < 0)
 		return fail(m, 400, reason);
 	*tag = t;
 	return 0;
@@ -187,10 +228,10 @@ static void decode_header(struct sr_sip_msg *m, const struct sr_sip_hdr *h)
 		decode_via(m, h->value);
 		break;
 	case SR_H_FROM:
-		decode_from_to(m, h->value, &m->from_tag, "Malformed From");
+		decode_from_to(m, h->value, &m->from_tag, &m->from_malformed, "Malformed From");
 		break;
 	case SR_H_TO:
-		decode_from_to(m, h->value, &m->to_tag, "Malformed To");
+		decode_from_to(m, h->value, &m->to_tag, &m->to_malformed, "Malformed To");
 		break;
 	case SR_H_CALL_ID:
 		decode_call_id(m, h->value);

@@ -132,6 +132,8 @@ struct sr_sip_msg {
 	int32_t content_length;         /* -1 when absent */
 	struct sr_slice from_tag;
 	struct sr_slice to_tag;
+	bool from_malformed;            /* From/To name-addr structure is wrong (found by parse, */
+	bool to_malformed;              /* refused with 400 by sr_sip_check()) */
 	uint16_t via_count;             /* via-parms across all Via fields */
 	struct sr_sip_via top_via;
 

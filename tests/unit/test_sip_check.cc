@@ -128,6 +128,62 @@ TEST(SipCheck, MalformedFromTo)
 	EXPECT_EQ(str(m.to_tag), "2");
 }
 
+// The name-addr structure of From/To is checked while parse finds the tag: parse flags
+// a structural defect, the check refuses it with 400 in its usual order.
+TEST(SipCheck, FromToStructureFoundAtParse)
+{
+	const std::string rest = "Max-Forwards: 70\nCall-ID: c\nCSeq: 1 OPTIONS\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\n";
+	struct Case {
+		const char *from;
+		bool bad;
+	} cases[] = {
+		{ "<sip:a@h>;tag=1", false },
+		{ "\"A\" <sip:a@h>;tag=1", false },
+		{ "A B <sip:a@h>;tag=1", false },
+		{ "sip:a@h;tag=1", false },
+		{ "\"A\"<sip:a@h>", false },
+		{ "< sip:a@h>;tag=1", true },      // LWS inside <>
+		{ "<sip:a@h >;tag=1", true },
+		{ "<sip:a@example.com\t>;tag=1", true },
+		{ "<sip:averyveryverylonguser@example.com;transport=udp >", true },
+		{ "<>;tag=1", true },              // empty URI
+		{ "*", true },
+		{ "\"A\" sip:a@h;tag=1", true },  // quoted display name without <>
+		{ "\"A\"", true },
+		{ "Bell, A <sip:a@h>;tag=1", true }, // ',' outside a quoted string
+		{ "sip:a@h?x=y;tag=1", true },    // addr-spec with '?' needs <>
+	};
+	for (const Case &c : cases) {
+		std::string msg = req("OPTIONS sip:b@h SIP/2.0", rest + "From: " + c.from + "\nTo: <sip:b@h>\n");
+		struct sr_sip_msg m;
+		ASSERT_EQ(sr_sip_parse(&m, msg.data(), msg.size(), nullptr), 0) << c.from << ": " << m.err.reason;
+		EXPECT_EQ(m.from_malformed, c.bad) << c.from;
+		EXPECT_FALSE(m.to_malformed) << c.from;
+		EXPECT_EQ(verdict(msg, &m), c.bad ? 400 : 0) << c.from;
+		if (c.bad) {
+			EXPECT_STREQ(m.err.reason, "Malformed From") << c.from;
+		}
+		std::string to = req("OPTIONS sip:b@h SIP/2.0", rest + "From: <sip:a@h>;tag=1\nTo: " + c.from + "\n");
+		EXPECT_EQ(verdict(to, &m), c.bad ? 400 : 0) << c.from;
+		if (c.bad) {
+			EXPECT_STREQ(m.err.reason, "Malformed To") << c.from;
+		}
+	}
+	// defects the tag lookup cannot get past still fail the parse itself
+	for (const char *from : { "\"A <sip:a@h>;tag=1", "<sip:a@h;tag=1", "<sip:a@h>;tag=1;;x" }) {
+		std::string msg = req("OPTIONS sip:b@h SIP/2.0", rest + "From: " + from + "\nTo: <sip:b@h>\n");
+		struct sr_sip_msg m;
+		EXPECT_EQ(sr_sip_parse(&m, msg.data(), msg.size(), nullptr), -1) << from;
+		EXPECT_EQ(m.err.status, 400) << from;
+		EXPECT_STREQ(m.err.reason, "Malformed From") << from;
+	}
+	// a structural defect does not take precedence over the checks that came first
+	std::string v3 = "OPTIONS sip:b@h SIP/3.0\r\n" + std::string("Max-Forwards: 70\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\n") +
+			 "Via: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: < sip:a@h>;tag=1\r\nTo: <sip:b@h>\r\n\r\n";
+	struct sr_sip_msg m;
+	EXPECT_EQ(verdict(v3, &m), 505);
+}
+
 TEST(SipCheck, ParseErrorIsKept)
 {
 	struct sr_sip_msg m;
