@@ -7,21 +7,9 @@
 
 #include <siprelay/sdp.h>
 
+#include "sdp_test_util.h"
+
 namespace {
-
-std::string S(struct sr_slice s)
-{
-	return s.p == nullptr ? std::string() : std::string(s.p, s.len);
-}
-
-// Joins lines with the given line ending (after every line, including the last).
-std::string Body(const std::vector<std::string> &lines, const char *eol = "\r\n")
-{
-	std::string b;
-	for (const auto &l : lines)
-		b += l + eol;
-	return b;
-}
 
 class SdpParse : public ::testing::Test {
 protected:

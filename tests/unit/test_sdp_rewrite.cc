@@ -8,20 +8,9 @@
 
 #include <siprelay/sdp.h>
 
+#include "sdp_test_util.h"
+
 namespace {
-
-std::string S(struct sr_slice s)
-{
-	return s.p == nullptr ? std::string() : std::string(s.p, s.len);
-}
-
-std::string Body(const std::vector<std::string> &lines, const char *eol = "\r\n")
-{
-	std::string b;
-	for (const auto &l : lines)
-		b += l + eol;
-	return b;
-}
 
 struct sr_sdp_relay Relay(const char *addr, uint16_t rtp, uint16_t rtcp = 0, bool mux = false)
 {
