@@ -9,6 +9,8 @@ DP=$1
 CD=$2
 CTL=$3
 RC=$4
+# shellcheck source=tests/lib/null_dataplane.sh
+. "$(dirname "$0")/../lib/null_dataplane.sh"
 T=$(mktemp -d /tmp/ctlt.XXXXXX)
 DPPID=
 CPID=
@@ -47,21 +49,7 @@ stop_control() {
 	[ ! -e "$T/rtpproxy.sock" ] || fail "rtpproxy.sock left behind"
 }
 
-cat > "$T/relay.conf" <<CONF
-[dataplane]
-socket = $T/dp.sock
-capacity = 1000
-mbufs = 2047
-polling = adaptive
-[interface access]
-port = net_null0
-ipv4 = 198.18.1.1/24
-media_ports = 30000-30999
-[interface core]
-port = net_null1
-ipv4 = 198.18.2.1/24
-media_ports = 40000-40999
-CONF
+null_dataplane_config "$T"
 
 # bad options and an unusable socket path fail clearly, before any data plane exists
 "$CD" --bogus > "$T/out" 2>&1 && fail "bad option accepted"
@@ -87,10 +75,8 @@ start_control_bg() {
 }
 start_control_bg
 # the data plane (DPDK) leaks by design at exit under ASan; the control process is checked
-ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 "$DP" -l 0,1 --no-huge -m 256 --no-shconf --no-pci --no-telemetry --file-prefix "ctlt$$" \
-	--log-level=lib.eal:error --vdev net_null0,no-rx=1 --vdev net_null1,no-rx=1 \
-	-- -c "$T/relay.conf" > "$T/dp.log" 2>&1 &
-DPPID=$!
+null_dataplane_start "$DP" "$T" "ctlt$$"
+DPPID=$NULL_DP_PID
 for _ in $(seq 150); do ctl stats --json > /dev/null 2>&1 && break; sleep 0.1; done
 ctl stats --json > "$T/stats.json" || fail "stats after the data plane came up"
 [ "$(stat -c %a "$T/control.sock")" = 660 ] || fail "control.sock mode"

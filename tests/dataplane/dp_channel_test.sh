@@ -6,6 +6,8 @@
 set -euo pipefail
 DP=$1
 CL=$2
+# shellcheck source=tests/lib/null_dataplane.sh
+. "$(dirname "$0")/../lib/null_dataplane.sh"
 T=$(mktemp -d /tmp/dpch.XXXXXX)
 PID=
 cleanup() {
@@ -15,26 +17,10 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; echo "--- dataplane log"; cat "$T/dp.log"; exit 1; }
 
-cat > "$T/relay.conf" <<CONF
-[dataplane]
-socket = $T/dp.sock
-capacity = 1000
-mbufs = 2047
-polling = adaptive
-[interface access]
-port = net_null0
-ipv4 = 198.18.1.1/24
-media_ports = 30000-30999
-[interface core]
-port = net_null1
-ipv4 = 198.18.2.1/24
-media_ports = 40000-40999
-CONF
+null_dataplane_config "$T"
 
-"$DP" -l 0,1 --no-huge -m 256 --no-shconf --no-pci --no-telemetry --file-prefix "dpch$$" \
-	--log-level=lib.eal:error --vdev net_null0,no-rx=1 --vdev net_null1,no-rx=1 \
-	-- -c "$T/relay.conf" > "$T/dp.log" 2>&1 &
-PID=$!
+null_dataplane_start "$DP" "$T" "dpch$$"
+PID=$NULL_DP_PID
 for _ in $(seq 100); do [ -S "$T/dp.sock" ] && break; sleep 0.1; done
 [ -S "$T/dp.sock" ] || fail "dataplane.sock did not appear"
 [ "$(stat -c %a "$T/dp.sock")" = 660 ] || fail "socket mode is $(stat -c %a "$T/dp.sock")"
