@@ -177,11 +177,15 @@ cmd_sessions(const struct ctl_opts *opts, int argc, char **argv)
 		free(raw);
 		return 1;
 	}
+	list = json_object_get(j, "sessions");
 	if (json) {
-		printf("%s\n", raw);
+		/* DESIGN.md: "siprelayctl sessions --json" is a list */
+		char *text = json_dumps(list ? list : json_array(), JSON_COMPACT);
+
+		printf("%s\n", text ? text : "[]");
+		free(text);
 		goto out;
 	}
-	list = json_object_get(j, "sessions");
 	printf("%-8s %-10s %-5s %-3s %-10s %-24s %-24s %10s %12s %6s %8s\n", "HANDLE", "SESSION",
 	       "MEDIA", "LEG", "IFACE", "LOCAL", "REMOTE", "PACKETS", "BYTES", "LOST", "JITTER");
 	json_array_foreach(list, i, s) {

@@ -91,8 +91,8 @@ assert "requests_in" in d["sip"] and "sessions_created" in d["sip"]
 assert all(v >= 0 for s in ("sip","rtp","prefilter") for v in d[s].values() if type(v) is int)
 ' < "$T/stats.json" || fail "stats sections"
 ctl stats | grep -q "capacity .*1000" || fail "human stats: $(ctl stats)"
-ctl sessions --json | json 'assert d == {"sessions": []}, d' || fail "sessions not empty"
-ctl --json sessions | json 'assert d == {"sessions": []}, d' || fail "global --json"
+ctl sessions --json | json 'assert d == [], d' || fail "sessions not empty"
+ctl --json sessions | json 'assert d == [], d' || fail "global --json"
 
 # rtpproxy.sock, stream transport (Kamailio's unix:)
 RTPP_MODE=stream
@@ -119,7 +119,7 @@ read -r port2 addr2 <<<"$out2"
 [ "$port2" -ge 30000 ] && [ "$port2" -le 30999 ] || fail "L port: $out2"
 ctl sessions --json > "$T/s.json"
 cat "$T/s.json"
-json "s = d['sessions']; assert len(s) == 1, s; s = s[0]
+json "s = d; assert len(s) == 1, s; s = s[0]
 assert s['media_index'] == 1 and s['call_id'] == 'call-1@uac' and s['source'] == 'rtpproxy'
 a, b = s['legs']
 assert a['iface'] == 'access' and a['local'] == '198.18.1.1:$port2' and a['remote'] == '198.18.1.2:6000', a
@@ -131,7 +131,7 @@ ctl stats --json | json 'assert d["sessions"]["streams"] == 1 and d["sessions"][
 	fail "stats after U"
 # re-INVITE from the callee (tags swapped): the callee moves, the caller is told leg a
 [ "$(rtpp 'U call-1@uac 198.18.2.2 7002 ttag1;1 ftag1;1')" = "$out2" ] || fail "reverse U"
-ctl sessions --json | json "b = d['sessions'][0]['legs'][1]; assert b['remote'] == '198.18.2.2:7002', b" ||
+ctl sessions --json | json "b = d[0]['legs'][1]; assert b['remote'] == '198.18.2.2:7002', b" ||
 	fail "reverse U did not move the callee"
 rtpp I | tee "$T/out"
 grep -q "sessions created: 1" "$T/out" && grep -q "active sessions: 1" "$T/out" || fail "I"
@@ -153,24 +153,24 @@ print(buf.decode(), end='')")
 
 # delete (Kamailio's unforce: D call-id from-tag to-tag)
 [ "$(rtpp 'D call-1@uac ftag1 ttag1')" = 0 ] || fail "D"
-ctl sessions --json | json 'assert d == {"sessions": []}, d' || fail "sessions after D"
+ctl sessions --json | json 'assert d == [], d' || fail "sessions after D"
 
 # restart: the data plane keeps the stream, the new control process finds it again and
 # still knows the call by call-id and tag (this time over the datagram transport)
 out=$(rtpp 'U call-2@uac 198.18.1.2 6100 f2;1')
 rtpp 'L call-2@uac 198.18.2.2 7100 f2;1 t2;1' > /dev/null
-handle=$(ctl sessions --json | json 'print(d["sessions"][0]["handle"])')
+handle=$(ctl sessions --json | json 'print(d[0]["handle"])')
 stop_control
 start_control --rtpproxy-dgram
 RTPP_MODE=dgram
 ctl sessions --json > "$T/s.json"
-json "s = d['sessions']; assert len(s) == 1 and s[0]['handle'] == $handle, s
+json "s = d; assert len(s) == 1 and s[0]['handle'] == $handle, s
 assert s[0]['legs'][1]['remote'] == '198.18.2.2:7100', s" < "$T/s.json" || fail "stream lost by restart: $(cat "$T/s.json")"
 [ "$(rtpp V)" = 20040107 ] || fail "dgram V"
 [ "$(rtpp 'U call-2@uac 198.18.1.2 6100 f2;1')" = "$out" ] || fail "U after restart"
 [ "$(rtpp 'X')" = E3 ] || fail "dgram unknown command"
 [ "$(rtpp 'D call-2@uac t2 f2')" = 0 ] || fail "D after restart"
-ctl sessions --json | json 'assert d == {"sessions": []}, d' || fail "sessions after D (dgram)"
+ctl sessions --json | json 'assert d == [], d' || fail "sessions after D (dgram)"
 ctl stats --json | json 'assert d["sessions"]["streams"] == 0 and d["sessions"]["streams_deleted"] >= 1, d["sessions"]' ||
 	fail "stats after restart"
 
