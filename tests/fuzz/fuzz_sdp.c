@@ -11,15 +11,10 @@
 
 #include <siprelay/sdp.h>
 
+#include "fuzz_check.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(x)                                                                  \
-	do {                                                                      \
-		if (!(x)) {                                                       \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #x); \
-			abort();                                                  \
-		}                                                                 \
-	} while (0)
 
 static const char *const relay_addrs[] = {
 	"198.18.1.1",

@@ -11,13 +11,9 @@
 #include <siprelay/sip_edit.h>
 #include <siprelay/sip_reply.h>
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz_check.h"
 
-static void must(int cond)
-{
-	if (!cond)
-		abort();
-}
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void answer(const struct sr_sip_msg *m)
 {
@@ -28,7 +24,7 @@ static void answer(const struct sr_sip_msg *m)
 		return;
 	/* our response must be a well-formed message */
 	struct sr_sip_msg r;
-	must(sr_sip_parse(&r, out, (size_t)n, NULL) == 0 || r.err.status != 0);
+	CHECK(sr_sip_parse(&r, out, (size_t)n, NULL) == 0 || r.err.status != 0);
 }
 
 static void forward(const struct sr_sip_msg *m)
@@ -58,8 +54,8 @@ static void forward(const struct sr_sip_msg *m)
 		ssize_t bn = sr_sdp_rewrite(&sdp, relay, sdp.n_media, SR_SDP_RW_STRIP_ICE, body, sizeof(body));
 		if (bn >= 0) {
 			struct sr_sdp again;
-			must(sr_sdp_parse(&again, body, (size_t)bn) == 0);
-			must(again.n_media == sdp.n_media);
+			CHECK(sr_sdp_parse(&again, body, (size_t)bn) == 0);
+			CHECK(again.n_media == sdp.n_media);
 			sr_sip_edit_set_body(&ed, body, (size_t)bn);
 		}
 	}
@@ -71,11 +67,11 @@ static void forward(const struct sr_sip_msg *m)
 	/* a valid message stays valid after the proxy's edits, with the same dialog */
 	struct sr_sip_limits big = { sizeof(out), sizeof(out) };
 	struct sr_sip_msg re;
-	must(sr_sip_parse(&re, out, (size_t)n, &big) == 0);
-	must(re.kind == m->kind);
-	must(re.call_id.len == m->call_id.len && memcmp(re.call_id.p, m->call_id.p, m->call_id.len) == 0);
-	must(re.cseq == m->cseq);
-	must(re.content_length >= 0 && (uint32_t)re.content_length == re.body.len);
+	CHECK(sr_sip_parse(&re, out, (size_t)n, &big) == 0);
+	CHECK(re.kind == m->kind);
+	CHECK(re.call_id.len == m->call_id.len && memcmp(re.call_id.p, m->call_id.p, m->call_id.len) == 0);
+	CHECK(re.cseq == m->cseq);
+	CHECK(re.content_length >= 0 && (uint32_t)re.content_length == re.body.len);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -85,7 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc == 0)
 		rc = sr_sip_check(&m, NULL);
 	if (rc < 0) {
-		must(m.err.status >= 400 && m.err.status <= 599 && m.err.reason != NULL);
+		CHECK(m.err.status >= 400 && m.err.status <= 599 && m.err.reason != NULL);
 		if (m.kind == SR_SIP_REQUEST)
 			answer(&m);
 		return 0;

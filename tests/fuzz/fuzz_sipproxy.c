@@ -25,15 +25,10 @@
 
 #include "../sipproxy/fake_media.h"
 
+#include "fuzz_check.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(x)                                                                  \
-	do {                                                                      \
-		if (!(x)) {                                                       \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #x); \
-			abort();                                                  \
-		}                                                                 \
-	} while (0)
 
 static struct fake_media fm;
 static struct sr_sip_msg msg;

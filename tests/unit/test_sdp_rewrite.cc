@@ -63,18 +63,6 @@ protected:
 	}
 };
 
-const std::vector<std::string> kOffer = {
-	"v=0",
-	"o=alice 2890844526 2890844527 IN IP4 host.atlanta.example.com",
-	"s=-",
-	"c=IN IP4 192.0.2.101",
-	"t=0 0",
-	"m=audio 49170 RTP/AVP 0 8 101",
-	"a=rtpmap:0 PCMU/8000",
-	"a=rtpmap:101 telephone-event/8000",
-	"a=sendrecv",
-};
-
 TEST_F(SdpRewrite, TypicalOfferExactBytes)
 {
 	ASSERT_GT(Rewrite(Body(kOffer), { Relay("198.18.1.1", 30000) }), 0);
