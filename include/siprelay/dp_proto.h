@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 #define DP_PROTO_MAGIC 0x50445253u /* "SRDP" */
-#define DP_PROTO_VERSION 2
+#define DP_PROTO_VERSION 3
 #define DP_MSG_MAX 1024            /* largest message either side sends */
 
 enum dp_type {
