@@ -1,118 +1,39 @@
-/* siprelayctl stats | sessions [--json]: ask control.sock and print tables, or the
- * JSON as the daemon sent it. */
-#include <errno.h>
+/* siprelayctl status | stats | sessions: ask control.sock and print tables, or the JSON
+ * as the daemon sent it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <sys/un.h>
-#include <unistd.h>
 
-#include <jansson.h>
+#include "ctl_client.h"
 
-#include "ctl.h"
-
-/* The daemon answers from memory plus one data plane round trip. */
-#define CTL_TIMEOUT_S 5
-#define CTL_MAX_ANSWER (64u << 20)
-
-/* Send one request line, return the answer line (malloc'ed, without '\n') or NULL
- * after printing why. */
-static char *
-ctl_request(const char *path, const char *req)
+static long long
+num(json_t *o, const char *key)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct timeval tv = { .tv_sec = CTL_TIMEOUT_S };
-	size_t len = 0, cap = 65536;
-	char *buf = NULL, *nl = NULL;
-	int fd = -1;
-
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		fprintf(stderr, "siprelayctl: %s: path too long\n", path);
-		return NULL;
-	}
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		fprintf(stderr, "siprelayctl: cannot reach siprelay-control at %s: %s\n", path,
-			strerror(errno));
-		goto fail;
-	}
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	if (send(fd, req, strlen(req), MSG_NOSIGNAL) != (ssize_t)strlen(req)) {
-		fprintf(stderr, "siprelayctl: %s: send: %s\n", path, strerror(errno));
-		goto fail;
-	}
-	buf = malloc(cap);
-	while (buf != NULL && nl == NULL) {
-		ssize_t n;
-
-		if (len + 1 >= cap) {
-			char *b = cap < CTL_MAX_ANSWER ? realloc(buf, cap * 2) : NULL;
-
-			if (b == NULL) {
-				fprintf(stderr, "siprelayctl: %s: answer too large\n", path);
-				goto fail;
-			}
-			buf = b;
-			cap *= 2;
-		}
-		n = recv(fd, buf + len, cap - len - 1, 0);
-		if (n <= 0) {
-			fprintf(stderr, "siprelayctl: %s: %s\n", path,
-				n == 0 ? "connection closed before an answer" :
-				errno == EAGAIN ? "no answer (timeout)" : strerror(errno));
-			goto fail;
-		}
-		nl = memchr(buf + len, '\n', (size_t)n);
-		len += (size_t)n;
-	}
-	if (buf == NULL)
-		goto fail;
-	*nl = '\0';
-	close(fd);
-	return buf;
-fail:
-	free(buf);
-	if (fd >= 0)
-		close(fd);
-	return NULL;
+	return (long long)json_integer_value(json_object_get(o, key));
 }
 
-/* Shared by both commands: options after the subcommand, the request, the error. */
-static json_t *
-fetch(const struct ctl_opts *opts, int argc, char **argv, const char *req, int *json,
-      char **raw)
+static const char *
+str_or_dash(json_t *v)
 {
-	json_error_t jerr;
-	json_t *j;
+	return json_is_string(v) ? json_string_value(v) : "-";
+}
 
-	*json = opts->json;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0 || strcmp(argv[i], "-j") == 0) {
-			*json = 1;
-		} else {
-			fprintf(stderr, "siprelayctl %s: unknown argument '%s'\n", argv[0], argv[i]);
-			return NULL;
-		}
-	}
-	*raw = ctl_request(opts->socket, req);
-	if (*raw == NULL)
-		return NULL;
-	j = json_loads(*raw, 0, &jerr);
-	if (j == NULL) {
-		fprintf(stderr, "siprelayctl: %s: bad answer: %s\n", opts->socket, jerr.text);
-		return NULL;
-	}
-	if (json_object_get(j, "error") != NULL) {
-		fprintf(stderr, "siprelayctl: siprelay-control: %s\n",
-			json_string_value(json_object_get(j, "error")) ?: "error");
-		json_decref(j);
-		return NULL;
-	}
-	return j;
+/* A subcommand without arguments of its own: status, stats. */
+static int
+simple(const struct ctl_opts *opts, int argc, char **argv, const char *cmd,
+       void (*table)(json_t *))
+{
+	bool json = opts->json;
+	char *raw, *pos[1];
+	int n, r = ctl_args(cmd, "[--json]", argc - 1, argv + 1, NULL, 0, &json, pos, 0, &n);
+	json_t *ans;
+
+	if (r != 0)
+		return r > 0 ? CTL_EXIT_OK : CTL_EXIT_USAGE;
+	ans = ctl_ask(opts, cmd, json_pack("{s:s}", "cmd", cmd), &raw);
+	if (ans == NULL)
+		return CTL_EXIT_FAIL;
+	return ctl_print(opts, json, ans, raw, table);
 }
 
 static void
@@ -134,78 +55,122 @@ print_section(json_t *root, const char *name)
 	}
 }
 
-int
-cmd_stats(const struct ctl_opts *opts, int argc, char **argv)
+static void
+stats_table(json_t *j)
 {
 	static const char *const order[] = { "sessions", "sip", "rtp", "prefilter", "dataplane",
 					     "control" };
-	char *raw = NULL;
-	int json;
-	json_t *j = fetch(opts, argc, argv, "{\"cmd\":\"stats\"}\n", &json, &raw);
+	const char *key;
+	json_t *v;
 
-	if (j == NULL) {
-		free(raw);
-		return 1;
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		print_section(j, order[i]);
+	/* sections other parts add (timeouts...) after the fixed ones */
+	json_object_foreach(j, key, v) {
+		size_t i;
+
+		for (i = 0; i < sizeof(order) / sizeof(order[0]) && strcmp(order[i], key); i++)
+			;
+		if (i == sizeof(order) / sizeof(order[0]))
+			print_section(j, key);
 	}
-	if (json) {
-		printf("%s\n", raw);
-	} else {
-		for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
-			print_section(j, order[i]);
-	}
-	json_decref(j);
-	free(raw);
-	return 0;
 }
 
-static const char *
-str_or_dash(json_t *v)
+int
+cmd_stats(const struct ctl_opts *opts, int argc, char **argv)
 {
-	return json_is_string(v) ? json_string_value(v) : "-";
+	return simple(opts, argc, argv, "stats", stats_table);
+}
+
+static void
+status_table(json_t *j)
+{
+	json_t *dp = json_object_get(j, "dataplane");
+	long long up = num(j, "uptime_s");
+
+	printf("siprelay-control %s, up %lldd %02lld:%02lld:%02lld\n",
+	       str_or_dash(json_object_get(j, "version")), up / 86400, up / 3600 % 24,
+	       up / 60 % 60, up % 60);
+	if (json_is_true(json_object_get(dp, "connected")))
+		printf("%-18s connected (%lld workers, capacity %lld streams)\n", "data plane",
+		       num(dp, "workers"), num(dp, "capacity"));
+	else
+		printf("%-18s NOT CONNECTED (retrying every second)\n", "data plane");
+	printf("%-18s %lld\n", "streams", num(j, "streams"));
+	if (json_is_integer(json_object_get(j, "sip_sessions")))
+		printf("%-18s %lld\n", "SIP calls", num(j, "sip_sessions"));
+	printf("%-18s %lld\n", "rtpproxy streams", num(j, "rtpproxy_streams"));
+	if (json_is_integer(json_object_get(j, "bans")))
+		printf("%-18s %lld\n", "bans", num(j, "bans"));
+	printf("%-18s %lld\n", "control requests", num(j, "control_requests"));
+}
+
+int
+cmd_status(const struct ctl_opts *opts, int argc, char **argv)
+{
+	return simple(opts, argc, argv, "status", status_table);
+}
+
+/* One line per leg. */
+static void
+print_streams(json_t *list)
+{
+	json_t *s, *l;
+	size_t i, k;
+
+	printf("%-7s %-8s %-5s %-3s %-8s %-22s %-22s %-3s %9s %11s %6s %6s %8s %6s %s\n",
+	       "HANDLE", "SESSION", "MEDIA", "LEG", "IFACE", "LOCAL", "REMOTE", "LAT", "PACKETS",
+	       "BYTES", "LOST", "JITTER", "IDLE_MS", "DROPS", "CALL-ID");
+	json_array_foreach(list, i, s) {
+		json_array_foreach(json_object_get(s, "legs"), k, l) {
+			printf("%-7lld %-8lld %-5lld %-3c %-8s %-22s %-22s %-3s %9lld %11lld %6lld "
+			       "%6lld %8lld %6lld %s\n",
+			       num(s, "handle"), num(s, "session_id"), num(s, "media_index"),
+			       (int)('a' + k), str_or_dash(json_object_get(l, "iface")),
+			       str_or_dash(json_object_get(l, "local")),
+			       str_or_dash(json_object_get(l, "remote")),
+			       json_is_true(json_object_get(l, "latched")) ? "yes" : "no",
+			       num(l, "packets"), num(l, "bytes"), num(l, "lost"), num(l, "jitter"),
+			       num(l, "idle_ms"), num(l, "drops"),
+			       k == 0 ? str_or_dash(json_object_get(s, "call_id")) : "");
+		}
+	}
 }
 
 int
 cmd_sessions(const struct ctl_opts *opts, int argc, char **argv)
 {
-	char *raw = NULL;
-	int json;
-	json_t *j = fetch(opts, argc, argv, "{\"cmd\":\"sessions\"}\n", &json, &raw);
-	json_t *list, *s, *l;
-	size_t i, k;
+	static const char usage[] = "[--call-id ID] [--address IP[:PORT]] [--json]";
+	const char *call_id = NULL, *addr = NULL;
+	const struct ctl_optval o[] = { { "--call-id", &call_id }, { "--address", &addr } };
+	bool json = opts->json;
+	char *raw, *pos[1];
+	int n, r = ctl_args("sessions", usage, argc - 1, argv + 1, o, 2, &json, pos, 0, &n);
+	json_t *req, *ans, *list;
 
-	if (j == NULL) {
-		free(raw);
-		return 1;
+	if (r != 0)
+		return r > 0 ? CTL_EXIT_OK : CTL_EXIT_USAGE;
+	req = json_pack("{s:s}", "cmd", "sessions");
+	if ((call_id != NULL && ctl_put_str(req, "sessions", "call_id", call_id) < 0) ||
+	    (addr != NULL && ctl_put_str(req, "sessions", "address", addr) < 0)) {
+		json_decref(req);
+		return CTL_EXIT_USAGE;
 	}
-	list = json_object_get(j, "sessions");
+	ans = ctl_ask(opts, "sessions", req, &raw);
+	if (ans == NULL)
+		return CTL_EXIT_FAIL;
+	list = json_object_get(ans, "sessions");
 	if (json) {
 		/* DESIGN.md: "siprelayctl sessions --json" is a list */
 		char *text = json_dumps(list ? list : json_array(), JSON_COMPACT);
 
 		printf("%s\n", text ? text : "[]");
 		free(text);
-		goto out;
+	} else {
+		print_streams(list);
+		printf("%zu streams\n", json_array_size(list));
 	}
-	printf("%-8s %-10s %-5s %-3s %-10s %-24s %-24s %10s %12s %6s %8s\n", "HANDLE", "SESSION",
-	       "MEDIA", "LEG", "IFACE", "LOCAL", "REMOTE", "PACKETS", "BYTES", "LOST", "JITTER");
-	json_array_foreach(list, i, s) {
-		json_array_foreach(json_object_get(s, "legs"), k, l) {
-			printf("%-8lld %-10lld %-5lld %-3c %-10s %-24s %-24s %10lld %12lld %6lld %8lld\n",
-			       (long long)json_integer_value(json_object_get(s, "handle")),
-			       (long long)json_integer_value(json_object_get(s, "session_id")),
-			       (long long)json_integer_value(json_object_get(s, "media_index")),
-			       (int)('a' + k), str_or_dash(json_object_get(l, "iface")),
-			       str_or_dash(json_object_get(l, "local")),
-			       str_or_dash(json_object_get(l, "remote")),
-			       (long long)json_integer_value(json_object_get(l, "packets")),
-			       (long long)json_integer_value(json_object_get(l, "bytes")),
-			       (long long)json_integer_value(json_object_get(l, "lost")),
-			       (long long)json_integer_value(json_object_get(l, "jitter")));
-		}
-	}
-	printf("%zu streams\n", json_array_size(list));
-out:
-	json_decref(j);
+	json_decref(ans);
 	free(raw);
-	return 0;
+	return CTL_EXIT_OK;
 }

@@ -18,8 +18,15 @@ struct ctl_cmd {
 };
 
 int cmd_sip_check(const struct ctl_opts *opts, int argc, char **argv);
-/* over control.sock (cmd_stats.c) */
+/* over control.sock: cmd_stats.c, cmd_session.c, cmd_ban.c, cmd_limits.c */
+int cmd_status(const struct ctl_opts *opts, int argc, char **argv);
 int cmd_stats(const struct ctl_opts *opts, int argc, char **argv);
 int cmd_sessions(const struct ctl_opts *opts, int argc, char **argv);
+int cmd_session(const struct ctl_opts *opts, int argc, char **argv);
+int cmd_ban(const struct ctl_opts *opts, int argc, char **argv);
+int cmd_limits(const struct ctl_opts *opts, int argc, char **argv);
+int cmd_reload(const struct ctl_opts *opts, int argc, char **argv);
+/* cmd_trace.c */
+int cmd_trace(const struct ctl_opts *opts, int argc, char **argv);
 
 #endif

@@ -21,6 +21,9 @@ struct dp_client {
 	int fd;
 	uint32_t seq;
 	uint32_t capacity;
+	void (*event_cb)(void *arg, const void *msg, size_t len); /* other events */
+	void *event_arg;
+	uint32_t connects;
 };
 
 struct dp_client *
@@ -60,8 +63,17 @@ dp_client_free(struct dp_client *dp)
 	free(dp);
 }
 
+void
+dp_client_on_event(struct dp_client *dp, void (*cb)(void *arg, const void *msg, size_t len),
+		   void *arg)
+{
+	dp->event_cb = cb;
+	dp->event_arg = arg;
+}
+
 int dp_client_fd(const struct dp_client *dp) { return dp->fd; }
 uint32_t dp_client_capacity(const struct dp_client *dp) { return dp->capacity; }
+uint32_t dp_client_connects(const struct dp_client *dp) { return dp->connects; }
 
 static void
 on_event(struct dp_client *dp, const void *msg, size_t len)
@@ -70,6 +82,12 @@ on_event(struct dp_client *dp, const void *msg, size_t len)
 	struct registry_stream s;
 	char call_id[sizeof(e->call_id) + 1];
 
+	if (e->h.type != DP_EVENT_CREATED && e->h.type != DP_EVENT_DELETED &&
+	    e->h.type != DP_EVENT_LATCHED) {
+		if (dp->event_cb != NULL)
+			dp->event_cb(dp->event_arg, msg, len);
+		return;
+	}
 	if (len < sizeof(*e))
 		return;
 	switch (e->h.type) {
@@ -216,6 +234,7 @@ dp_client_connect(struct dp_client *dp)
 	if (ret < 0)
 		goto fail;
 	dp->capacity = hello.capacity;
+	dp->connects++;
 	/* the table may have changed while we were away: start from what is there */
 	registry_clear(dp->reg);
 	memset(&list, 0, sizeof(list));

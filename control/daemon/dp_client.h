@@ -19,6 +19,10 @@ struct registry;
 typedef int (*dp_info_cb)(const struct dp_stream_info *info, void *arg);
 
 struct dp_client *dp_client_new(const char *path, struct registry *reg);
+/* Events other than the stream ones (DP_EVENT_TRACE_*...) go to cb (len checked
+ * against the header only). */
+void dp_client_on_event(struct dp_client *dp, void (*cb)(void *arg, const void *msg, size_t len),
+			void *arg);
 void dp_client_free(struct dp_client *dp);
 
 /*
@@ -29,6 +33,8 @@ void dp_client_free(struct dp_client *dp);
 int dp_client_connect(struct dp_client *dp);
 int dp_client_fd(const struct dp_client *dp); /* -1 when not connected */
 uint32_t dp_client_capacity(const struct dp_client *dp);
+/* Successful connects so far: a change means the stream table may be another one. */
+uint32_t dp_client_connects(const struct dp_client *dp);
 
 /* The fd is readable: take the events; on EOF/error the client disconnects. */
 void dp_client_on_readable(struct dp_client *dp);

@@ -1,5 +1,4 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,7 +7,9 @@
 
 #include "daemon.h"
 #include "dp_client.h"
+#include "expiry.h"
 #include "json_stats.h"
+#include "prefilter_stats.h"
 #include "registry.h"
 
 static json_t *
@@ -20,29 +21,13 @@ error_obj(const char *what, int err)
 	return json_pack("{s:s}", "error", buf);
 }
 
-static json_t *
-addr_json(const struct dp_addr *a)
-{
-	char ip[INET6_ADDRSTRLEN], buf[INET6_ADDRSTRLEN + 8];
-
-	if (a->family == DP_FAMILY_IPV4)
-		inet_ntop(AF_INET, a->addr, ip, sizeof(ip));
-	else if (a->family == DP_FAMILY_IPV6)
-		inet_ntop(AF_INET6, a->addr, ip, sizeof(ip));
-	else
-		return json_null();
-	snprintf(buf, sizeof(buf), a->family == DP_FAMILY_IPV6 ? "[%s]:%u" : "%s:%u", ip,
-		 a->port);
-	return json_string(buf);
-}
-
 json_t *
 json_stats(struct ctl_daemon *d)
 {
 	static const char *const vn[] = DP_VERDICT_NAMES;
 	struct dp_stats st;
 	struct timespec now;
-	json_t *rtp;
+	json_t *rtp, *res, *sip;
 	int ret;
 
 	memset(&st, 0, sizeof(st));
@@ -54,10 +39,9 @@ json_stats(struct ctl_daemon *d)
 	for (unsigned int i = 0; i < sizeof(vn) / sizeof(vn[0]) && i < DP_VERDICT_MAX; i++)
 		json_object_set_new(rtp, vn[i], json_integer((json_int_t)st.verdicts[i]));
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	return json_pack("{s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I},"
+	res = json_pack("{s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I},"
 			 "s:o,"
 			 "s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I},"
-			 "s:{s:b,s:I,s:I,s:I,s:I,s:I},"
 			 "s:{s:b,s:I,s:I,s:I},"
 			 "s:{s:I,s:I,s:I,s:I}}",
 		"sip",
@@ -85,14 +69,6 @@ json_stats(struct ctl_daemon *d)
 		"streams_deleted", (json_int_t)registry_deleted(d->reg),
 		"rtpproxy_created", (json_int_t)d->rtpp_created,
 		"rtpproxy_active", (json_int_t)registry_count_rtpproxy(d->reg),
-		/* the XDP prefilter (bpf/) is not there yet: counters stay 0 until it loads */
-		"prefilter",
-		"loaded", 0,
-		"passed", (json_int_t)0,
-		"redirected", (json_int_t)0,
-		"dropped_banned", (json_int_t)0,
-		"dropped_rate_limited", (json_int_t)0,
-		"dropped_closed_pinhole", (json_int_t)0,
 		"dataplane",
 		"connected", 1,
 		"workers", (json_int_t)st.n_workers,
@@ -103,69 +79,15 @@ json_stats(struct ctl_daemon *d)
 		"control_requests", (json_int_t)d->ctl_requests,
 		"rtpproxy_commands", (json_int_t)d->rtpp_commands,
 		"rtpproxy_errors", (json_int_t)d->rtpp_errors);
-}
-
-struct sessions_ctx {
-	struct ctl_daemon *d;
-	json_t *list;
-};
-
-static int
-add_stream(const struct dp_stream_info *i, void *arg)
-{
-	struct sessions_ctx *c = arg;
-	const char *call_id = registry_call_id(c->d->reg, i->handle, i->gen);
-	json_t *legs = json_array(), *s;
-
-	for (unsigned int k = 0; k < 2; k++) {
-		const struct dp_leg_state *l = &i->leg[k];
-		char iface[sizeof(l->iface) + 1];
-
-		memcpy(iface, l->iface, sizeof(l->iface));
-		iface[sizeof(l->iface)] = '\0';
-		json_array_append_new(legs, json_pack(
-			"{s:s,s:o,s:o,s:o,s:b,s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
-			"iface", iface,
-			"local", addr_json(&l->local),
-			"remote", addr_json(&l->remote[0]),
-			"remote_rtcp", addr_json(&l->remote[1]),
-			"latched", !!(l->flags & DP_LEG_LATCHED_RTP),
-			"strict", !!(l->flags & DP_LEG_STRICT),
-			"packets", (json_int_t)l->packets,
-			"bytes", (json_int_t)l->bytes,
-			"rtcp_packets", (json_int_t)l->rtcp_packets,
-			"lost", (json_int_t)l->lost,
-			"jitter", (json_int_t)l->jitter,
-			"ssrc", (json_int_t)l->ssrc,
-			"idle_ms", l->idle_ms == UINT64_MAX ? (json_int_t)-1 : (json_int_t)l->idle_ms,
-			"drops", (json_int_t)l->drops[0] + l->drops[1] + l->drops[2] + l->drops[3]));
-	}
-	s = json_pack("{s:I,s:I,s:I,s:I,s:s?,s:o}",
-		      "handle", (json_int_t)i->handle,
-		      "gen", (json_int_t)i->gen,
-		      /* bit 63 marks rtpproxy.sock sessions: shown as "source", not as a sign */
-		      "session_id", (json_int_t)(i->session_id & ~REG_SID_RTPPROXY),
-		      "media_index", (json_int_t)i->media_index,
-		      "call_id", call_id,
-		      "legs", legs);
-	json_object_set_new(s, "source", json_string(i->session_id & REG_SID_RTPPROXY ?
-						     "rtpproxy" : "dataplane"));
-	json_array_append_new(c->list, s);
-	return 0;
-}
-
-json_t *
-json_sessions(struct ctl_daemon *d)
-{
-	struct sessions_ctx c = { d, json_array() };
-	struct dp_hdr list;
-	int ret;
-
-	memset(&list, 0, sizeof(list));
-	ret = dp_client_request(d->dp, &list, sizeof(list), DP_STREAM_LIST, NULL, 0, add_stream, &c);
-	if (ret < 0) {
-		json_decref(c.list);
-		return error_obj("data plane", ret);
-	}
-	return json_pack("{s:o}", "sessions", c.list);
+	json_object_set_new(res, "prefilter", prefilter_json(st.prefilter_sw));
+	sip = json_object_get(res, "sip");
+	/* the source guard (sip_guard.c): dropped before the SIP parser */
+	json_object_set_new(sip, "banned", json_integer((json_int_t)st.sip_banned));
+	json_object_set_new(sip, "rate_limited", json_integer((json_int_t)st.sip_rate_limited));
+	json_object_set_new(sip, "bans", json_integer(st.bans));
+	json_object_set_new(sip, "sources_tracked", json_integer(st.sources));
+	/* sessions ended by the idle, final and offer timeouts (expiry.c) */
+	if (d->expiry != NULL)
+		json_object_set_new(res, "timeouts", expiry_json(d->expiry));
+	return res;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The JSON answers of control.sock: stats and sessions, built from the data plane. */
+/* The JSON answer of control.sock's stats, built from the data plane. */
 #ifndef SIPRELAY_CONTROL_JSON_STATS_H
 #define SIPRELAY_CONTROL_JSON_STATS_H
 
@@ -9,6 +9,5 @@ struct ctl_daemon;
 
 /* New reference, or {"error": ...} when the data plane does not answer. */
 json_t *json_stats(struct ctl_daemon *d);
-json_t *json_sessions(struct ctl_daemon *d);
 
 #endif

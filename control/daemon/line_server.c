@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #define _GNU_SOURCE /* accept4, vasprintf */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
+
+#include <siprelay/sock_perm.h>
 
 #include "line_server.h"
 #include "unix_listen.h"
@@ -27,6 +30,9 @@ struct line_server {
 	int unterminated;
 	char *path;
 	int fd;
+	const struct sock_perm *perm; /* NULL: the file mode alone decides */
+	const char *refusal;
+	uint64_t refused;
 	struct ls_client c[LINE_SERVER_MAX_CLIENTS];
 };
 
@@ -67,6 +73,18 @@ line_server_free(struct line_server *ls)
 	unlink(ls->path);
 	free(ls->path);
 	free(ls);
+}
+
+int
+line_server_set_perm(struct line_server *ls, const struct sock_perm *perm, const char *refusal)
+{
+	int ret = sock_perm_chgrp(perm, ls->path);
+
+	if (ret < 0)
+		return ret;
+	ls->perm = perm;
+	ls->refusal = refusal;
+	return 0;
 }
 
 void
@@ -157,6 +175,28 @@ on_client(struct line_server *ls, struct ls_client *c)
 	}
 }
 
+/* The kernel's word on who connected, checked against the socket's group. */
+static int
+peer_allowed(struct line_server *ls, int fd)
+{
+	char who[64] = "an unknown peer";
+	int ret = sock_perm_check_peer(ls->perm, fd, who, sizeof(who));
+
+	if (ret == 0)
+		return 1;
+	ls->refused++;
+	/* one line per refusal: a flood is itself worth seeing, but cap it */
+	if (ls->refused <= 100 || ls->refused % 1000 == 0)
+		fprintf(stderr, "siprelay-control: %s: refused %s: %s (allowed: root, uid %u, "
+			"group %s; %llu refused so far)\n", ls->path, who,
+			ret == -EACCES ? "not allowed" : strerror(-ret),
+			(unsigned int)ls->perm->owner, ls->perm->group,
+			(unsigned long long)ls->refused);
+	if (ls->refusal != NULL)
+		send(fd, ls->refusal, strlen(ls->refusal), MSG_NOSIGNAL | MSG_DONTWAIT);
+	return 0;
+}
+
 static void
 on_accept(struct line_server *ls)
 {
@@ -166,6 +206,10 @@ on_accept(struct line_server *ls)
 
 	if (fd < 0)
 		return;
+	if (ls->perm != NULL && !peer_allowed(ls, fd)) {
+		close(fd);
+		return;
+	}
 	for (i = 0; i < LINE_SERVER_MAX_CLIENTS && ls->c[i].fd >= 0; i++)
 		;
 	if (i == LINE_SERVER_MAX_CLIENTS) {

@@ -27,6 +27,13 @@ struct line_server *line_server_new(const char *path, line_handler h, void *arg,
 				    int unterminated, int *err);
 void line_server_free(struct line_server *ls);
 
+struct sock_perm;
+/* Give the socket file perm's group and admit only the peers perm allows; a refused
+ * peer is logged, gets refusal (when not NULL) and is closed. perm must outlive ls.
+ * 0 or -errno from the chgrp. */
+int line_server_set_perm(struct line_server *ls, const struct sock_perm *perm,
+			 const char *refusal);
+
 /* Writes exactly LINE_SERVER_POLLFDS entries (unused ones with fd -1). */
 void line_server_pollfds(const struct line_server *ls, struct pollfd *p);
 void line_server_dispatch(struct line_server *ls, const struct pollfd *p);

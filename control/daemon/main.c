@@ -14,12 +14,20 @@
 #include <string.h>
 #include <time.h>
 
+#include <siprelay/sock_perm.h>
+
 #include "control_server.h"
+#include "ctl_settings.h"
 #include "daemon.h"
 #include "dp_client.h"
+#include "expiry.h"
 #include "line_server.h"
+#include "metrics.h"
+#include "metrics_http.h"
 #include "registry.h"
+#include "rtpp_notify.h"
 #include "rtpproxy_server.h"
+#include "traces.h"
 
 #define DEFAULT_DP_SOCKET "/run/siprelay/dataplane.sock"
 #define DEFAULT_CONTROL_SOCKET "/run/siprelay/control.sock"
@@ -34,6 +42,13 @@ struct options {
 	const char *access_iface;
 	const char *core_iface;
 	int rtpproxy_dgram;
+	/* from --config's [control] section, then the options */
+	struct ctl_settings set;
+	const char *rtpproxy_udp;                       /* ADDR:PORT, NULL = off */
+	const char *rtpproxy_notify[RTPP_NOTIFY_MAX_TARGETS];
+	unsigned int n_notify;
+	const char *metrics;       /* ADDR:PORT or "off"; NULL = METRICS_HTTP_DEFAULT */
+	int metrics_remote;        /* --metrics-allow-remote */
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -56,13 +71,31 @@ usage(FILE *f)
 		DEFAULT_RTPPROXY_SOCKET ")\n"
 		"  --rtpproxy-dgram         rtpproxy.sock as SOCK_DGRAM with cookies (default:\n"
 		"                           SOCK_STREAM without, like Kamailio's \"unix:\")\n"
+		"  --rtpproxy-udp ADDR:PORT the rtpproxy protocol on UDP too (Kamailio's\n"
+		"                           rtpproxy_sock=udp:...); a bare PORT listens on\n"
+		"                           127.0.0.1 (default: off)\n"
+		"  --rtpproxy-notify SOCKET allow U's timeout notifications to SOCKET: unix:PATH,\n"
+		"                           tcp:ADDR:PORT or udp:ADDR:PORT (repeatable, up to 8)\n"
 		"  --config FILE            the data plane's config: names of the access (caller)\n"
 		"                           and core (callee) interfaces for rtpproxy sessions\n"
 		"  --access-iface NAME      caller-side interface (default: first in --config,\n"
 		"                           else \"access\")\n"
 		"  --core-iface NAME        callee-side interface (default: second in --config,\n"
 		"                           else \"core\")\n"
-		"  -h, --help               this text\n");
+		"  --idle-timeout S         end a session after S seconds without media in either\n"
+		"                           direction (default %u, 0 = off)\n"
+		"  --final-timeout S        end every session after S seconds (default 0 = off)\n"
+		"  --offer-timeout S        end a session whose offer got no answer after S\n"
+		"                           seconds (default %u, 0 = off)\n"
+		"  --socket-group NAME      group of control.sock and rtpproxy.sock (mode 0660;\n"
+		"                           default the process's group); its members, root and\n"
+		"                           this user may connect\n"
+		"  --metrics ADDR:PORT|off  Prometheus text on http://ADDR:PORT/metrics (default\n"
+		"                           " METRICS_HTTP_DEFAULT "; loopback only unless\n"
+		"  --metrics-allow-remote   is given: the endpoint has no authentication)\n"
+		"  -h, --help               this text\n\n"
+		"--config's [control] section may set idle_timeout, final_timeout, offer_timeout\n"
+		"and socket_group; options win.\n", TMO_DEFAULT_IDLE_S, TMO_DEFAULT_OFFER_S);
 }
 
 /* 0 ok, 1 exit 0 (help), -1 exit 2 (usage error) */
@@ -74,12 +107,23 @@ parse_args(int argc, char **argv, struct options *o)
 		{ "control-socket", required_argument, NULL, 'c' },
 		{ "rtpproxy-socket", required_argument, NULL, 'r' },
 		{ "rtpproxy-dgram", no_argument, NULL, 'g' },
+		{ "rtpproxy-udp", required_argument, NULL, 'u' },
+		{ "rtpproxy-notify", required_argument, NULL, 'n' },
 		{ "config", required_argument, NULL, 'f' },
 		{ "access-iface", required_argument, NULL, 'a' },
 		{ "core-iface", required_argument, NULL, 'k' },
+		{ "idle-timeout", required_argument, NULL, 'I' },
+		{ "final-timeout", required_argument, NULL, 'F' },
+		{ "offer-timeout", required_argument, NULL, 'O' },
+		{ "socket-group", required_argument, NULL, 'G' },
+		{ "metrics", required_argument, NULL, 'M' },
+		{ "metrics-allow-remote", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	/* options win over the config file: kept here, applied after it is read */
+	const char *tmo_arg[TMO_KINDS] = { NULL }, *group = NULL;
+	char err[256];
 	int c;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -88,9 +132,24 @@ parse_args(int argc, char **argv, struct options *o)
 		case 'c': o->control_socket = optarg; break;
 		case 'r': o->rtpproxy_socket = optarg; break;
 		case 'g': o->rtpproxy_dgram = 1; break;
+		case 'u': o->rtpproxy_udp = optarg; break;
+		case 'n':
+			if (o->n_notify == RTPP_NOTIFY_MAX_TARGETS) {
+				fprintf(stderr, "siprelay-control: more than %d --rtpproxy-notify\n",
+					RTPP_NOTIFY_MAX_TARGETS);
+				return -1;
+			}
+			o->rtpproxy_notify[o->n_notify++] = optarg;
+			break;
 		case 'f': o->config = optarg; break;
 		case 'a': o->access_iface = optarg; break;
 		case 'k': o->core_iface = optarg; break;
+		case 'I': tmo_arg[TMO_IDLE] = optarg; break;
+		case 'F': tmo_arg[TMO_FINAL] = optarg; break;
+		case 'O': tmo_arg[TMO_OFFER] = optarg; break;
+		case 'G': group = optarg; break;
+		case 'M': o->metrics = optarg; break;
+		case 'R': o->metrics_remote = 1; break;
 		case 'h': usage(stdout); return 1;
 		default: usage(stderr); return -1;
 		}
@@ -104,6 +163,25 @@ parse_args(int argc, char **argv, struct options *o)
 		fprintf(stderr, "siprelay-control: socket paths must not be empty\n");
 		return -1;
 	}
+	ctl_settings_default(&o->set);
+	if (o->config != NULL && ctl_settings_load(&o->set, o->config, err, sizeof(err)) < 0) {
+		fprintf(stderr, "siprelay-control: %s\n", err);
+		return -1;
+	}
+	for (int k = 0; k < TMO_KINDS; k++) {
+		static const char *const opt[TMO_KINDS] = { "--idle-timeout", "--final-timeout",
+							   "--offer-timeout" };
+		uint32_t *dst[TMO_KINDS] = { &o->set.tmo.idle_s, &o->set.tmo.final_s,
+					     &o->set.tmo.offer_s };
+
+		if (tmo_arg[k] != NULL && timeouts_parse_s(tmo_arg[k], dst[k]) < 0) {
+			fprintf(stderr, "siprelay-control: %s '%s': seconds from 0 to %u expected\n",
+				opt[k], tmo_arg[k], TMO_MAX_S);
+			return -1;
+		}
+	}
+	if (group != NULL)
+		snprintf(o->set.socket_group, sizeof(o->set.socket_group), "%s", group);
 	return 0;
 }
 
@@ -136,9 +214,9 @@ now_ms(void)
 /* The loop: data plane events, both servers, a reconnect attempt every second. */
 static int
 run(struct ctl_daemon *d, struct line_server *ctl, struct line_server *rtpp_stream,
-    struct rtpproxy_server *rtpp_dgram)
+    struct rtpproxy_dgram *rtpp_dgram, struct rtpproxy_dgram *rtpp_udp)
 {
-	struct pollfd p[2 + 2 * LINE_SERVER_POLLFDS];
+	struct pollfd p[3 + 2 * LINE_SERVER_POLLFDS + METRICS_HTTP_POLLFDS];
 	int64_t next_try = 0;
 	int warned = 0, ret;
 
@@ -165,6 +243,8 @@ run(struct ctl_daemon *d, struct line_server *ctl, struct line_server *rtpp_stre
 		p[n++] = (struct pollfd){ .fd = dp_client_fd(d->dp), .events = POLLIN };
 		p[n++] = (struct pollfd){ .fd = rtpp_dgram ? rtpproxy_dgram_fd(rtpp_dgram) : -1,
 					  .events = POLLIN };
+		p[n++] = (struct pollfd){ .fd = rtpp_udp ? rtpproxy_dgram_fd(rtpp_udp) : -1,
+					  .events = POLLIN };
 		ctl_at = n;
 		line_server_pollfds(ctl, p + n);
 		n += LINE_SERVER_POLLFDS;
@@ -173,7 +253,14 @@ run(struct ctl_daemon *d, struct line_server *ctl, struct line_server *rtpp_stre
 			line_server_pollfds(rtpp_stream, p + n);
 			n += LINE_SERVER_POLLFDS;
 		}
-		ret = poll(p, n, dp_client_fd(d->dp) < 0 ? RECONNECT_MS : -1);
+		unsigned int met_at = n;
+
+		if (d->metrics != NULL) {
+			metrics_http_pollfds(d->metrics, p + n);
+			n += METRICS_HTTP_POLLFDS;
+		}
+		/* the timeouts want a look at the streams every second */
+		ret = poll(p, n, dp_client_fd(d->dp) < 0 ? RECONNECT_MS : expiry_run(d->expiry, now_ms()));
 		if (ret < 0) {
 			if (errno == EINTR)
 				continue;
@@ -184,9 +271,14 @@ run(struct ctl_daemon *d, struct line_server *ctl, struct line_server *rtpp_stre
 			dp_client_on_readable(d->dp);
 		if (p[1].revents & POLLIN)
 			rtpproxy_dgram_on_readable(rtpp_dgram);
+		if (p[2].revents & POLLIN)
+			rtpproxy_dgram_on_readable(rtpp_udp);
 		line_server_dispatch(ctl, p + ctl_at);
 		if (rtpp_stream != NULL)
 			line_server_dispatch(rtpp_stream, p + rtpp_at);
+		if (d->metrics != NULL)
+			metrics_http_dispatch(d->metrics, p + met_at);
+		expiry_run(d->expiry, now_ms());
 	}
 	fprintf(stderr, "siprelay-control: %s, exiting\n", strsignal(stop_signal));
 	return 0;
@@ -196,10 +288,12 @@ int
 main(int argc, char **argv)
 {
 	struct options o = { DEFAULT_DP_SOCKET, DEFAULT_CONTROL_SOCKET, DEFAULT_RTPPROXY_SOCKET,
-			     NULL, NULL, NULL, 0 };
+			     NULL, NULL, NULL, 0, { { 0 } } };
+	struct sock_perm perm;
+	char err_text[256];
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct line_server *ctl = NULL, *rtpp_stream = NULL;
-	struct rtpproxy_server *rtpp_dgram = NULL;
+	struct rtpproxy_dgram *rtpp_dgram = NULL, *rtpp_udp = NULL;
 	struct ctl_daemon d;
 	int ret, err = 0;
 
@@ -209,6 +303,11 @@ main(int argc, char **argv)
 	memset(&d, 0, sizeof(d));
 	if (setup_ifaces(&o, &d.ifs) < 0)
 		return 1;
+	/* a group that does not exist is a configuration error: say so before anything runs */
+	if (sock_perm_init(&perm, o.set.socket_group, err_text, sizeof(err_text)) < 0) {
+		fprintf(stderr, "siprelay-control: %s\n", err_text);
+		return 1;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &d.started);
 	/* no SA_RESTART: poll() must return so that the loop sees the flag */
 	sigemptyset(&sa.sa_mask);
@@ -218,12 +317,33 @@ main(int argc, char **argv)
 
 	d.reg = registry_new();
 	d.dp = d.reg ? dp_client_new(o.dp_socket, d.reg) : NULL;
-	if (d.dp == NULL) {
+	d.expiry = d.dp ? expiry_new(&d, &o.set.tmo) : NULL;
+	if (d.expiry == NULL) {
 		fprintf(stderr, "siprelay-control: %s: %s\n", o.dp_socket,
-			d.reg ? "path too long" : "out of memory");
+			d.reg && !d.dp ? "path too long" : "out of memory");
 		ret = 1;
 		goto out;
 	}
+	d.rtpp = rtpproxy_new();
+	d.traces = traces_new(NULL);
+	if (d.rtpp == NULL || d.traces == NULL) {
+		fprintf(stderr, "siprelay-control: out of memory\n");
+		ret = 1;
+		goto out;
+	}
+	for (unsigned int i = 0; i < o.n_notify; i++) {
+		err = rtpproxy_add_notify(d.rtpp, o.rtpproxy_notify[i]);
+		if (err < 0) {
+			fprintf(stderr, "siprelay-control: --rtpproxy-notify '%s': expected "
+				"unix:PATH, tcp:ADDR:PORT or udp:ADDR:PORT\n", o.rtpproxy_notify[i]);
+			ret = 2;
+			goto out;
+		}
+	}
+	/* sessions that time out tell the SIP proxy; Q reports their time left */
+	expiry_set_notify(d.expiry, rtpproxy_notify_timeout);
+	rtpproxy_set_timeouts(d.rtpp, expiry_policy(d.expiry));
+	dp_client_on_event(d.dp, traces_on_event, d.traces);
 	ctl = line_server_new(o.control_socket, control_answer, &d, 0, &err);
 	if (ctl == NULL) {
 		fprintf(stderr, "siprelay-control: control socket %s: %s\n", o.control_socket,
@@ -241,15 +361,63 @@ main(int argc, char **argv)
 		ret = 1;
 		goto out;
 	}
+	if (o.rtpproxy_udp != NULL &&
+	    (rtpp_udp = rtpproxy_udp_new(o.rtpproxy_udp, &d, &err)) == NULL) {
+		fprintf(stderr, "siprelay-control: --rtpproxy-udp %s: %s\n", o.rtpproxy_udp,
+			err == -EINVAL ? "expected ADDR:PORT, [ADDR6]:PORT or PORT" : strerror(-err));
+		ret = 1;
+		goto out;
+	}
+	err = line_server_set_perm(ctl, &perm, "{\"error\":\"permission denied: not root, "
+				   "this daemon's user or in its socket group\"}\n");
+	if (err == 0)
+		err = rtpp_stream ? line_server_set_perm(rtpp_stream, &perm, NULL) :
+			rtpproxy_dgram_set_perm(rtpp_dgram, &perm);
+	if (err < 0) {
+		fprintf(stderr, "siprelay-control: socket group %s: %s\n", perm.group,
+			err == -EPERM ? "this process may not give files that group (run it as "
+			"root or as a member)" : strerror(-err));
+		ret = 1;
+		goto out;
+	}
 	fprintf(stderr, "siprelay-control: control %s, rtpproxy %s (%s), data plane %s, "
 		"rtpproxy sessions on %s (caller) / %s (callee)\n", o.control_socket,
 		o.rtpproxy_socket, o.rtpproxy_dgram ? "dgram" : "stream", o.dp_socket,
 		d.ifs.access, d.ifs.core);
-	ret = run(&d, ctl, rtpp_stream, rtpp_dgram) < 0 ? 1 : 0;
+	fprintf(stderr, "siprelay-control: timeouts idle %u s, final %u s, offer %u s (0 = off); "
+		"sockets mode 0660 group %s\n", o.set.tmo.idle_s, o.set.tmo.final_s,
+		o.set.tmo.offer_s, perm.group);
+	if (rtpp_udp != NULL)
+		fprintf(stderr, "siprelay-control: rtpproxy also on udp:%s\n", o.rtpproxy_udp);
+	/* an address given is a promise (fail without it); the default one may be taken by
+	 * another instance, which must not keep this one from serving calls */
+	if (o.metrics == NULL || strcmp(o.metrics, "off") != 0) {
+		d.metrics = metrics_http_new(o.metrics ? o.metrics : METRICS_HTTP_DEFAULT,
+					     o.metrics_remote, metrics_body, &d, err_text,
+					     sizeof(err_text));
+		if (d.metrics == NULL && o.metrics != NULL) {
+			fprintf(stderr, "siprelay-control: --metrics: %s\n", err_text);
+			ret = 1;
+			goto out;
+		}
+		if (d.metrics == NULL)
+			fprintf(stderr, "siprelay-control: no metrics: %s\n", err_text);
+		else
+			fprintf(stderr, "siprelay-control: metrics on http://%s/metrics\n",
+				o.metrics ? o.metrics : METRICS_HTTP_DEFAULT);
+	}
+	ret = run(&d, ctl, rtpp_stream, rtpp_dgram, rtpp_udp) < 0 ? 1 : 0;
+	/* close the trace files and take their filters out of the data plane */
+	traces_stop(d.traces, d.dp, 0, NULL, NULL);
 out:
 	line_server_free(ctl);
 	line_server_free(rtpp_stream);
 	rtpproxy_dgram_free(rtpp_dgram);
+	rtpproxy_dgram_free(rtpp_udp);
+	expiry_free(d.expiry);
+	rtpproxy_free(d.rtpp);
+	traces_free(d.traces);
+	metrics_http_free(d.metrics);
 	dp_client_free(d.dp);
 	registry_free(d.reg);
 	return ret;

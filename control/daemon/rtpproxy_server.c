@@ -1,159 +1,266 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-#define _GNU_SOURCE /* accept4, vasprintf */
-#include <arpa/inet.h>
-#include <ctype.h>
+/* rtpproxy.sock: commands executed against the data plane (see rtpproxy_server.h). */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
 
 #include <siprelay/dp_proto.h>
 
 #include "daemon.h"
 #include "dp_client.h"
 #include "registry.h"
+#include "rtpp_cmd.h"
+#include "rtpp_notify.h"
+#include "rtpp_state.h"
 #include "rtpproxy_server.h"
-#include "unix_listen.h"
+#include "timeouts.h"
 
-#define RTPP_MAX_ARGS 10
-#define RTPP_MAX_MSG 4096
+#define RTPP_REPLY_MAX 1024
 #define RTPP_MAX_MEDIA 64
+#define SWEEP_SLACK 256 /* state entries beyond the live streams before a sweep */
 
-struct rtpp_mods {
-	int asymmetric; /* 'A': the UA does not do symmetric RTP: no latching */
-	int ipv6;       /* '6': the address is IPv6 */
+struct rtpproxy {
+	struct rtpp_notify_set *notify;
+	struct rtpp_state *state;
+	const struct timeouts *tmo;
 };
 
-struct rtpp_tag {
-	char base[128];
-	uint32_t media; /* ";N" suffix, 1 without */
+/* A session of the registry found from a command's tags. */
+struct found {
+	struct registry_stream s;
+	int creator_sent; /* the command's from_tag is the creator's: its sender is leg A */
 };
 
-struct rtpp_req {
-	char *argv[RTPP_MAX_ARGS];
-	int argc;
-	struct rtpp_mods mods;
-};
-
-static char *
-reply(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *
-reply(const char *fmt, ...)
+struct rtpproxy *
+rtpproxy_new(void)
 {
-	char *s = NULL;
-	va_list ap;
+	struct rtpproxy *rp = calloc(1, sizeof(*rp));
 
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
-	va_end(ap);
-	return s;
+	if (rp == NULL)
+		return NULL;
+	rp->notify = rtpp_notify_set_new();
+	rp->state = rtpp_state_new();
+	if (rp->notify == NULL || rp->state == NULL) {
+		rtpproxy_free(rp);
+		return NULL;
+	}
+	return rp;
+}
+
+void
+rtpproxy_free(struct rtpproxy *rp)
+{
+	if (rp == NULL)
+		return;
+	rtpp_notify_set_free(rp->notify);
+	rtpp_state_free(rp->state);
+	free(rp);
+}
+
+int
+rtpproxy_add_notify(struct rtpproxy *rp, const char *name)
+{
+	return rtpp_notify_set_add(rp->notify, name);
+}
+
+void
+rtpproxy_set_timeouts(struct rtpproxy *rp, const struct timeouts *t)
+{
+	rp->tmo = t;
 }
 
 static uint64_t
-session_id(const char *call_id, const char *tag)
+session_id(struct sr_slice call_id, struct sr_slice tag)
 {
 	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
 
-	for (const char *p = call_id; *p; p++)
-		h = (h ^ (uint8_t)*p) * 0x100000001b3ull;
+	for (uint32_t i = 0; i < call_id.len; i++)
+		h = (h ^ (uint8_t)call_id.p[i]) * 0x100000001b3ull;
 	h = (h ^ 0xff) * 0x100000001b3ull; /* separator no call-id byte can fake */
-	for (const char *p = tag; *p; p++)
-		h = (h ^ (uint8_t)*p) * 0x100000001b3ull;
+	for (uint32_t i = 0; i < tag.len; i++)
+		h = (h ^ (uint8_t)tag.p[i]) * 0x100000001b3ull;
 	return h | REG_SID_RTPPROXY;
 }
 
-static void
-parse_tag(const char *s, struct rtpp_tag *t)
+/* The media number of a command: the from tag's, else the to tag's, else the first. */
+static uint32_t
+media_of(const struct rtpp_cmd *c)
 {
-	const char *semi = strchr(s, ';');
-	size_t n = semi ? (size_t)(semi - s) : strlen(s);
-
-	if (n >= sizeof(t->base))
-		n = sizeof(t->base) - 1;
-	memcpy(t->base, s, n);
-	t->base[n] = '\0';
-	t->media = semi && atoi(semi + 1) > 0 ? (uint32_t)atoi(semi + 1) : 1;
+	if (c->from.has_media)
+		return c->from.media;
+	if (c->has_to && c->to.has_media)
+		return c->to.media;
+	return 1;
 }
 
-static void
-parse_mods(const char *s, struct rtpp_mods *m)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case 'a': case 'A':
-			m->asymmetric = 1;
-			break;
-		case '6':
-			m->ipv6 = 1;
-			break;
-		case 'c': case 'C': case 'z': case 'Z': case 'r': case 'R': case 'l':
-			/* codec list, repacketisation, addresses: values we do not use */
-			while (s[1] && (isdigit((unsigned char)s[1]) || s[1] == ',' || s[1] == '.' ||
-					s[1] == ':'))
-				s++;
-			break;
-		default:
-			/* i/e (bridge sides: we always bridge access<->core), s, w, f, n... */
-			break;
-		}
-	}
-}
-
-/* "addr port" into a dp_addr; port 0 or an unspecified address = not known (hold) */
+/*
+ * The stream a U, L or Q is about. The creator's tag is the first tag of its offers
+ * and of the answers to them (the SIP proxy swaps the tags for the other direction), so
+ * finding the session under from_tag means the creator is the from party.
+ */
 static int
-parse_addr(const char *addr, const char *port, int ipv6, struct dp_addr *a)
+find_session(const struct ctl_daemon *d, const struct rtpp_cmd *c, struct found *f)
 {
-	char *end;
-	unsigned long p = strtoul(port, &end, 10);
+	uint32_t media = media_of(c);
 
-	memset(a, 0, sizeof(*a));
-	if (*port == '\0' || *end != '\0' || p > 65535)
-		return -EINVAL;
-	if (ipv6 || strchr(addr, ':') != NULL) {
-		if (inet_pton(AF_INET6, addr, a->addr) != 1)
-			return -EINVAL;
-		a->family = DP_FAMILY_IPV6;
-	} else {
-		if (inet_pton(AF_INET, addr, a->addr) != 1)
-			return -EINVAL;
-		a->family = DP_FAMILY_IPV4;
+	if (registry_find(d->reg, session_id(c->call_id, c->from.tag), media, &f->s) == 0) {
+		f->creator_sent = 1;
+		return 0;
 	}
-	a->port = (uint16_t)p;
-	return 0;
+	if (c->has_to && registry_find(d->reg, session_id(c->call_id, c->to.tag), media, &f->s) == 0) {
+		f->creator_sent = 0;
+		return 0;
+	}
+	return -ENOENT;
 }
 
-static int
-addr_unknown(const struct dp_addr *a)
+static size_t
+error(struct ctl_daemon *d, int ecode, char *out, size_t size)
 {
-	static const uint8_t zero[16];
+	int n = rtpp_fmt_error(out, size, ecode);
 
-	return a->port == 0 || memcmp(a->addr, zero, sizeof(zero)) == 0;
-}
-
-static char *
-port_addr(const struct dp_addr *a)
-{
-	char ip[INET6_ADDRSTRLEN] = "";
-
-	inet_ntop(a->family == DP_FAMILY_IPV6 ? AF_INET6 : AF_INET, a->addr, ip, sizeof(ip));
-	return reply("%u %s%s\n", a->port, ip, a->family == DP_FAMILY_IPV6 ? " 6" : "");
-}
-
-static char *
-err_reply(struct ctl_daemon *d, int code)
-{
 	d->rtpp_errors++;
-	return reply("E%d\n", code);
+	return n > 0 ? (size_t)n : 0;
+}
+
+/* A data plane failure as rtpproxy would name it. */
+static int
+dp_ecode(int err, int creating)
+{
+	switch (err) {
+	case -ENOTCONN:
+	case -ECONNRESET:
+	case -EPIPE:
+		return RTPP_E_SLOWSHTDN;
+	case -ENOENT:
+		return RTPP_E_SESUNKN;
+	case -EADDRINUSE:
+		return creating ? RTPP_E_LSTFAIL_NEW : RTPP_E_LSTFAIL_UPD;
+	case -EADDRNOTAVAIL:
+	case -EAFNOSUPPORT:
+		return RTPP_E_AF;
+	case -ENOMEM:
+		return RTPP_E_NOMEM;
+	default: /* -ENOSPC (table full), -ETIMEDOUT (no answer) and the rest */
+		return RTPP_E_OVERLOAD;
+	}
+}
+
+static void
+to_dp_addr(const struct rtpp_addr *a, struct dp_addr *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (a->family == 0 || a->on_hold || a->port == 0)
+		return; /* not known yet, on hold or a disabled stream: latch or wait */
+	out->family = a->family == RTPP_FAMILY_IPV6 ? DP_FAMILY_IPV6 : DP_FAMILY_IPV4;
+	out->port = a->port;
+	memcpy(out->addr, a->addr, sizeof(out->addr));
+}
+
+static size_t
+reply_local(struct ctl_daemon *d, const struct dp_addr *local, char *out, size_t size)
+{
+	struct rtpp_addr a = { 0 };
+	int n;
+
+	if (local->family == DP_FAMILY_IPV4 || local->family == DP_FAMILY_IPV6) {
+		a.family = local->family == DP_FAMILY_IPV6 ? RTPP_FAMILY_IPV6 : RTPP_FAMILY_IPV4;
+		memcpy(a.addr, local->addr, sizeof(a.addr));
+	}
+	n = rtpp_fmt_port(out, size, local->port, &a);
+	return n > 0 ? (size_t)n : error(d, RTPP_E_NOMEM, out, size);
+}
+
+/* The interface of a bridging modifier: i = internal = core, e = external = access. */
+static const char *
+dir_iface(const struct ctl_daemon *d, char dir)
+{
+	return dir == RTPP_DIR_INTERNAL ? d->ifs.core : d->ifs.access;
 }
 
 static int
-query(struct ctl_daemon *d, const struct registry_stream *s, struct dp_stream_info *info)
+state_alive(void *arg, uint64_t sid, uint32_t media)
+{
+	struct registry_stream s;
+
+	return registry_find(arg, sid, media, &s) == 0;
+}
+
+/* Weak/strong references and the notification of U (rtpproxy drops the notification
+ * on a U that does not repeat it). */
+static void
+note_update(struct ctl_daemon *d, const struct rtpp_cmd *c, uint64_t sid, uint32_t media,
+	    int party)
+{
+	struct rtpp_sess *s = rtpp_state_get(d->rtpp->state, sid, media);
+	const char *target = NULL;
+
+	if (s == NULL)
+		return;
+	if (c->mods.weak)
+		s->weak[party] = 1;
+	else
+		s->strong = 1;
+	if (c->has_notify) {
+		target = rtpp_notify_set_find(d->rtpp->notify, c->notify_sock);
+		if (target == NULL)
+			fprintf(stderr, "siprelay-control: rtpproxy U %.*s: notify socket %.*s is "
+				"not one of --rtpproxy-notify, no timeout notification\n",
+				(int)c->call_id.len, c->call_id.p, (int)c->notify_sock.len,
+				c->notify_sock.p);
+	}
+	rtpp_state_set_notify(s, target, target ? c->notify_tag : NULL);
+}
+
+/* U with no session yet: leg A faces the creator (the sender of this offer). */
+static size_t
+create(struct ctl_daemon *d, const struct rtpp_cmd *c, char *out, size_t size)
+{
+	uint64_t sid = session_id(c->call_id, c->from.tag);
+	uint32_t media = media_of(c);
+	const char *a_if = c->mods.ndir >= 1 ? dir_iface(d, c->mods.dir[0]) : d->ifs.access;
+	const char *b_if = c->mods.ndir >= 2 ? dir_iface(d, c->mods.dir[1]) :
+			   (a_if == d->ifs.access ? d->ifs.core : d->ifs.access);
+	uint8_t fam = c->mods.ipv6 ? DP_FAMILY_IPV6 : DP_FAMILY_IPV4;
+	struct dp_stream_create req;
+	struct registry_stream s;
+	struct dp_reply rep;
+	char call_id[sizeof(req.call_id)];
+	int ret;
+
+	memset(&req, 0, sizeof(req));
+	req.session_id = sid;
+	req.media_index = media;
+	snprintf(call_id, sizeof(call_id), "%.*s", (int)c->call_id.len, c->call_id.p);
+	memcpy(req.call_id, call_id, sizeof(req.call_id));
+	snprintf(req.leg[0].iface, sizeof(req.leg[0].iface), "%s", a_if);
+	snprintf(req.leg[1].iface, sizeof(req.leg[1].iface), "%s", b_if);
+	for (int k = 0; k < 2; k++) {
+		req.leg[k].local.family = fam;
+		req.leg[k].flags = DP_LEG_DEFAULTS;
+	}
+	to_dp_addr(&c->addr, &req.leg[0].remote);
+	if (c->mods.asymmetric)
+		req.leg[0].flags = DP_LEG_NO_LATCH;
+	ret = dp_client_request(d->dp, &req, sizeof(req), DP_STREAM_CREATE, &rep, sizeof(rep),
+				NULL, NULL);
+	if (ret < 0) {
+		fprintf(stderr, "siprelay-control: rtpproxy U %s: data plane: %s\n", call_id,
+			strerror(-ret));
+		return error(d, dp_ecode(ret, 1), out, size);
+	}
+	s = (struct registry_stream){ rep.handle, rep.gen, sid, media };
+	registry_add(d->reg, &s, call_id, 0);
+	d->rtpp_created++;
+	if (rtpp_state_count(d->rtpp->state) > registry_count_rtpproxy(d->reg) + SWEEP_SLACK)
+		rtpp_state_sweep(d->rtpp->state, state_alive, d->reg);
+	note_update(d, c, sid, media, 0);
+	return reply_local(d, &rep.local[1], out, size);
+}
+
+static int
+query_stream(struct ctl_daemon *d, const struct registry_stream *s, struct dp_stream_info *info)
 {
 	struct dp_stream_ref ref = { .handle = s->handle, .gen = s->gen };
 
@@ -161,293 +268,297 @@ query(struct ctl_daemon *d, const struct registry_stream *s, struct dp_stream_in
 				 NULL, NULL);
 }
 
-/* U with no session yet: leg A (access) to the offerer, leg B (core) unknown. */
-static char *
-create(struct ctl_daemon *d, const struct rtpp_req *r, uint64_t sid, uint32_t media,
-       const struct dp_addr *remote)
+/* U and L: the sender's leg learns its address; the reply is the other leg's. */
+static size_t
+update_lookup(struct ctl_daemon *d, const struct rtpp_cmd *c, char *out, size_t size)
 {
-	struct dp_stream_create c;
-	struct dp_reply rep;
-	struct registry_stream s;
-	int ret;
-
-	memset(&c, 0, sizeof(c));
-	c.session_id = sid;
-	c.media_index = media;
-	snprintf(c.call_id, sizeof(c.call_id), "%s", r->argv[1]);
-	snprintf(c.leg[0].iface, sizeof(c.leg[0].iface), "%s", d->ifs.access);
-	snprintf(c.leg[1].iface, sizeof(c.leg[1].iface), "%s", d->ifs.core);
-	for (int k = 0; k < 2; k++) {
-		c.leg[k].local.family = remote->family;
-		c.leg[k].flags = DP_LEG_DEFAULTS;
-	}
-	if (!addr_unknown(remote))
-		c.leg[0].remote = *remote;
-	if (r->mods.asymmetric)
-		c.leg[0].flags = DP_LEG_NO_LATCH;
-	ret = dp_client_request(d->dp, &c, sizeof(c), DP_STREAM_CREATE, &rep, sizeof(rep), NULL,
-				NULL);
-	if (ret < 0) {
-		fprintf(stderr, "siprelay-control: rtpproxy U %s: data plane: %s\n", r->argv[1],
-			strerror(-ret));
-		return err_reply(d, 7);
-	}
-	s = (struct registry_stream){ rep.handle, rep.gen, sid, media };
-	registry_add(d->reg, &s, r->argv[1], 0);
-	d->rtpp_created++;
-	return port_addr(&rep.local[1]);
-}
-
-/* U and L: find the session and which leg this SDP comes from. */
-static char *
-offer_answer(struct ctl_daemon *d, struct rtpp_req *r, int offer)
-{
-	struct rtpp_tag ft, tt = { "", 1 };
-	struct registry_stream s;
+	int offer = c->op == RTPP_OP_UPDATE;
 	struct dp_stream_update u;
 	struct dp_stream_info info;
-	struct dp_addr remote;
-	uint64_t sid_f, sid_t;
-	int from_creator, leg, ret;
+	struct found f;
+	int leg, ret;
 
-	if (r->argc < (offer ? 5 : 6))
-		return err_reply(d, 1);
-	if (parse_addr(r->argv[2], r->argv[3], r->mods.ipv6, &remote) < 0)
-		return err_reply(d, 5);
-	parse_tag(r->argv[4], &ft);
-	if (r->argc > 5)
-		parse_tag(r->argv[5], &tt);
-	if (ft.base[0] == '\0')
-		return err_reply(d, 1);
-	sid_f = session_id(r->argv[1], ft.base);
-	sid_t = tt.base[0] ? session_id(r->argv[1], tt.base) : 0;
-	/*
-	 * The creator's tag is the first tag of its offers and of the answers to them
-	 * (Kamailio swaps the tags for the other direction): whether the sender of this
-	 * SDP is the creator follows from where its tag stands.
-	 */
-	if (registry_find(d->reg, sid_f, ft.media, &s) == 0)
-		from_creator = offer;
-	else if (sid_t && registry_find(d->reg, sid_t, tt.media, &s) == 0)
-		from_creator = !offer;
-	else if (offer)
-		return create(d, r, sid_f, ft.media, &remote);
-	else
-		return err_reply(d, 8);
-	leg = from_creator ? 0 : 1;
-
-	memset(&u, 0, sizeof(u));
-	u.handle = s.handle;
-	u.gen = s.gen;
-	u.what = DP_UPDATE_REMOTE(leg);
-	u.leg[leg].local.family = remote.family;
-	if (!addr_unknown(&remote))
-		u.leg[leg].remote = remote;
-	if (r->mods.asymmetric) {
-		u.what |= DP_UPDATE_FLAGS(leg);
-		u.leg[leg].flags = DP_LEG_NO_LATCH;
+	if (offer && c->has_notify && rtpp_notify_set_count(d->rtpp->notify) == 0)
+		return error(d, RTPP_E_NSOFF, out, size);
+	if (dp_client_fd(d->dp) < 0)
+		return error(d, RTPP_E_SLOWSHTDN, out, size);
+	if (find_session(d, c, &f) < 0) {
+		if (offer)
+			return create(d, c, out, size);
+		ret = rtpp_fmt_port(out, size, 0, NULL); /* rtpproxy's "0": no such session */
+		return ret > 0 ? (size_t)ret : 0;
 	}
+	/* U from the creator, or L answering the other party's offer: the sender is leg A */
+	leg = f.creator_sent == offer ? 0 : 1;
+	memset(&u, 0, sizeof(u));
+	u.handle = f.s.handle;
+	u.gen = f.s.gen;
+	u.what = DP_UPDATE_REMOTE(leg) | DP_UPDATE_FLAGS(leg);
+	u.leg[leg].local.family = c->mods.ipv6 ? DP_FAMILY_IPV6 : DP_FAMILY_IPV4;
+	to_dp_addr(&c->addr, &u.leg[leg].remote);
+	u.leg[leg].flags = c->mods.asymmetric ? DP_LEG_NO_LATCH : DP_LEG_DEFAULTS;
 	ret = dp_client_request(d->dp, &u, sizeof(u), DP_STREAM_UPDATE, NULL, 0, NULL, NULL);
 	if (ret == 0)
-		ret = query(d, &s, &info);
-	if (ret == -ENOENT)
-		return err_reply(d, 8);
+		ret = query_stream(d, &f.s, &info);
 	if (ret < 0)
-		return err_reply(d, 7);
-	return port_addr(&info.leg[!leg].local);
+		return error(d, dp_ecode(ret, 0), out, size);
+	if (offer)
+		note_update(d, c, f.s.session_id, f.s.media_index, leg);
+	return reply_local(d, &info.leg[!leg].local, out, size);
 }
 
-static char *
-delete(struct ctl_daemon *d, struct rtpp_req *r)
+/* Drops the command's reference; 1 when the session has none left and must go. */
+static int
+release(struct ctl_daemon *d, const struct rtpp_cmd *c, const struct registry_stream *s,
+	int party)
 {
-	struct registry_stream s[RTPP_MAX_MEDIA];
-	struct rtpp_tag t;
-	unsigned int n = 0, deleted = 0;
+	struct rtpp_sess *st = rtpp_state_find(d->rtpp->state, s->session_id, s->media_index);
 
-	if (r->argc < 3)
-		return err_reply(d, 1);
-	for (int i = 2; i < r->argc && i < 4; i++) {
-		parse_tag(r->argv[i], &t);
-		if (t.base[0])
-			n += registry_find_all(d->reg, session_id(r->argv[1], t.base), s + n,
-					       RTPP_MAX_MEDIA - n);
+	if (st == NULL)
+		return 1; /* made before a restart of this process: a plain session */
+	if (c->weak)
+		st->weak[party] = 0;
+	else
+		st->strong = 0;
+	return !st->strong && !st->weak[0] && !st->weak[1];
+}
+
+static int
+delete_stream(struct ctl_daemon *d, const struct registry_stream *s)
+{
+	struct dp_stream_ref ref = { .handle = s->handle, .gen = s->gen };
+	int ret = dp_client_request(d->dp, &ref, sizeof(ref), DP_STREAM_DELETE, NULL, 0, NULL,
+				    NULL);
+
+	if (ret == 0 || ret == -ENOENT) {
+		registry_del(d->reg, s->handle, s->gen);
+		rtpp_state_del(d->rtpp->state, s->session_id, s->media_index);
+		return 0;
 	}
-	for (unsigned int i = 0; i < n; i++) {
-		struct dp_stream_ref ref = { .handle = s[i].handle, .gen = s[i].gen };
-		int ret = dp_client_request(d->dp, &ref, sizeof(ref), DP_STREAM_DELETE, NULL, 0,
-					    NULL, NULL);
+	return ret;
+}
 
-		if (ret == 0 || ret == -ENOENT) {
-			registry_del(d->reg, s[i].handle, s[i].gen);
-			deleted++;
-		} else {
-			return err_reply(d, 7);
+/* D: every stream of the call whose creator is named by a tag (all media, or the one
+ * the tag's ;N names). */
+static size_t
+delete(struct ctl_daemon *d, const struct rtpp_cmd *c, char *out, size_t size)
+{
+	const struct rtpp_tag *tags[2] = { &c->from, c->has_to ? &c->to : NULL };
+	unsigned int matched = 0;
+
+	if (dp_client_fd(d->dp) < 0)
+		return error(d, RTPP_E_SLOWSHTDN, out, size);
+	for (int t = 0; t < 2; t++) {
+		struct registry_stream s[RTPP_MAX_MEDIA];
+		unsigned int n;
+
+		if (tags[t] == NULL)
+			continue;
+		n = registry_find_all(d->reg, session_id(c->call_id, tags[t]->tag), s,
+				      RTPP_MAX_MEDIA);
+		for (unsigned int i = 0; i < n; i++) {
+			int ret;
+
+			if (tags[t]->has_media && s[i].media_index != tags[t]->media)
+				continue;
+			matched++;
+			/* the from party is the creator when its tag found the session */
+			if (!release(d, c, &s[i], t == 0 ? 0 : 1))
+				continue;
+			ret = delete_stream(d, &s[i]);
+			if (ret < 0)
+				return error(d, dp_ecode(ret, 0), out, size);
 		}
 	}
-	return deleted ? reply("0\n") : err_reply(d, 8);
+	if (matched == 0)
+		return error(d, RTPP_E_SESUNKN, out, size);
+	return (size_t)rtpp_fmt_number(out, size, 0);
 }
 
-static char *
-stats_query(struct ctl_daemon *d, struct rtpp_req *r)
+static size_t
+query(struct ctl_daemon *d, const struct rtpp_cmd *c, char *out, size_t size)
 {
-	struct rtpp_tag t;
-	struct registry_stream s;
+	struct rtpp_query_vals v = { .ttl = -1 };
 	struct dp_stream_info info;
-	uint64_t dropped = 0;
-	int found = 0;
+	struct found f;
+	int ret, ina;
 
-	if (r->argc < 3)
-		return err_reply(d, 1);
-	for (int i = 2; i < r->argc && i < 4 && !found; i++) {
-		parse_tag(r->argv[i], &t);
-		found = t.base[0] &&
-			registry_find(d->reg, session_id(r->argv[1], t.base), t.media, &s) == 0;
-	}
-	if (!found)
-		return err_reply(d, 8);
-	if (query(d, &s, &info) < 0)
-		return err_reply(d, 7);
-	for (int k = 0; k < 2; k++)
+	if (dp_client_fd(d->dp) < 0)
+		return error(d, RTPP_E_SLOWSHTDN, out, size);
+	if (find_session(d, c, &f) < 0)
+		return error(d, RTPP_E_SESUNKN, out, size);
+	ret = query_stream(d, &f.s, &info);
+	if (ret < 0)
+		return error(d, dp_ecode(ret, 0), out, size);
+	/* npkts_ina counts what the from party sent */
+	ina = f.creator_sent ? 0 : 1;
+	v.npkts_ina = info.leg[ina].packets;
+	v.npkts_ino = info.leg[!ina].packets;
+	v.nrelayed = info.leg[0].packets + info.leg[1].packets;
+	for (int k = 0; k < 2; k++) {
 		for (int j = 0; j < DP_DROP_MAX; j++)
-			dropped += info.leg[k].drops[j];
-	/* ttl -1: no idle timeout policy yet */
-	return reply("-1 %llu %llu %llu %llu\n", (unsigned long long)info.leg[0].packets,
-		     (unsigned long long)info.leg[1].packets,
-		     (unsigned long long)(info.leg[0].packets + info.leg[1].packets),
-		     (unsigned long long)dropped);
-}
-
-static char *
-version(struct ctl_daemon *d, struct rtpp_req *r)
-{
-	static const char *const supported[] = { "20040107", "20050322", "20060704", "20080403" };
-
-	if (r->argv[0][1] == '\0')
-		return reply("20040107\n");
-	if (toupper((unsigned char)r->argv[0][1]) != 'F' || r->argv[0][2] != '\0')
-		return err_reply(d, 3);
-	if (r->argc < 2)
-		return err_reply(d, 1);
-	for (size_t i = 0; i < sizeof(supported) / sizeof(supported[0]); i++)
-		if (strcmp(r->argv[1], supported[i]) == 0)
-			return reply("1\n");
-	return reply("0\n");
-}
-
-/* One command (NUL-terminated, modified in place); a malloc'ed answer with '\n'. */
-static char *
-execute(struct ctl_daemon *d, char *cmd)
-{
-	struct rtpp_req r;
-	char *save = NULL;
-
-	memset(&r, 0, sizeof(r));
-	d->rtpp_commands++;
-	for (char *t = strtok_r(cmd, " \t\r\n", &save); t && r.argc < RTPP_MAX_ARGS;
-	     t = strtok_r(NULL, " \t\r\n", &save))
-		r.argv[r.argc++] = t;
-	if (r.argc == 0)
-		return err_reply(d, 1);
-	switch (toupper((unsigned char)r.argv[0][0])) {
-	case 'V':
-		return version(d, &r);
-	case 'U':
-	case 'L':
-		parse_mods(r.argv[0] + 1, &r.mods);
-		if (dp_client_fd(d->dp) < 0)
-			return err_reply(d, 7);
-		return offer_answer(d, &r, toupper((unsigned char)r.argv[0][0]) == 'U');
-	case 'D':
-		if (dp_client_fd(d->dp) < 0)
-			return err_reply(d, 7);
-		return delete(d, &r);
-	case 'Q':
-		return stats_query(d, &r);
-	case 'I':
-		return reply("sessions created: %llu\nactive sessions: %u\n",
-			     (unsigned long long)d->rtpp_created, registry_count_rtpproxy(d->reg));
-	default:
-		return err_reply(d, 3);
+			v.ndropped += info.leg[k].drops[j];
+		v.rtpa_nrcvd += info.leg[k].received;
+		v.rtpa_nlost += info.leg[k].lost > 0 ? (uint64_t)info.leg[k].lost : 0;
 	}
+	if (d->rtpp->tmo != NULL) {
+		int64_t ms = timeouts_ttl_ms(d->rtpp->tmo, f.s.handle, f.s.gen);
+
+		v.ttl = ms < 0 ? -1 : (int)((ms + 999) / 1000);
+	}
+	ret = rtpp_fmt_query(out, size, c, &v);
+	return ret > 0 ? (size_t)ret : error(d, RTPP_E_NOMEM, out, size);
+}
+
+static size_t
+info(struct ctl_daemon *d, char *out, size_t size)
+{
+	static const char *const names[] = DP_VERDICT_NAMES;
+	struct rtpp_info_vals v = { 0 };
+	struct dp_stats st;
+	int ret;
+
+	v.sessions_created = d->rtpp_created;
+	v.active_sessions = registry_count_rtpproxy(d->reg);
+	v.active_streams = 2 * v.active_sessions; /* one per direction, as rtpproxy counts */
+	if (dp_client_fd(d->dp) >= 0 &&
+	    dp_client_request(d->dp, &st, sizeof(st.h), DP_STATS, &st, sizeof(st), NULL,
+			      NULL) == 0) {
+		for (unsigned int i = 0; i < DP_VERDICT_MAX && i < sizeof(names) / sizeof(names[0]);
+		     i++) {
+			/* media packets that reached a session; those sent on */
+			if (strncmp(names[i], "fwd_", 4) == 0) {
+				v.packets_received += st.verdicts[i];
+				v.packets_transmitted += st.verdicts[i];
+			} else if (!strcmp(names[i], "drop_strict_source") ||
+				   !strcmp(names[i], "drop_no_remote") ||
+				   !strcmp(names[i], "drop_no_neighbour") ||
+				   !strcmp(names[i], "drop_mux_port")) {
+				v.packets_received += st.verdicts[i];
+			}
+		}
+	}
+	ret = rtpp_fmt_info(out, size, &v);
+	return ret > 0 ? (size_t)ret : error(d, RTPP_E_NOMEM, out, size);
+}
+
+struct stream_list {
+	struct registry_stream *s;
+	unsigned int n, cap;
+};
+
+static int
+collect_rtpproxy(const struct dp_stream_info *i, void *arg)
+{
+	struct stream_list *l = arg;
+
+	if (!(i->session_id & REG_SID_RTPPROXY))
+		return 0; /* the inline SIP proxy's calls are not rtpproxy.sock's to end */
+	if (l->n == l->cap) {
+		unsigned int cap = l->cap ? 2 * l->cap : 64;
+		struct registry_stream *s = realloc(l->s, cap * sizeof(*s));
+
+		if (s == NULL)
+			return -ENOMEM;
+		l->s = s;
+		l->cap = cap;
+	}
+	l->s[l->n++] = (struct registry_stream){ i->handle, i->gen, i->session_id,
+						 i->media_index };
+	return 0;
+}
+
+/* X: every session made through rtpproxy.sock, as the data plane lists them. */
+static size_t
+delete_all(struct ctl_daemon *d, char *out, size_t size)
+{
+	struct stream_list l = { 0 };
+	struct dp_hdr h;
+	struct dp_reply rep;
+	int ret;
+
+	if (dp_client_fd(d->dp) < 0)
+		return error(d, RTPP_E_SLOWSHTDN, out, size);
+	ret = dp_client_request(d->dp, &h, sizeof(h), DP_STREAM_LIST, &rep, sizeof(rep),
+				collect_rtpproxy, &l);
+	for (unsigned int i = 0; ret >= 0 && i < l.n; i++)
+		ret = delete_stream(d, &l.s[i]);
+	free(l.s);
+	if (ret < 0)
+		return error(d, dp_ecode(ret, 0), out, size);
+	rtpp_state_clear(d->rtpp->state);
+	return (size_t)rtpp_fmt_number(out, size, 0);
+}
+
+size_t
+rtpproxy_execute(struct ctl_daemon *d, const char *text, size_t len, char *out, size_t size)
+{
+	struct rtpp_cmd c;
+
+	d->rtpp_commands++;
+	if (rtpp_cmd_parse(text, len, &c) < 0)
+		return error(d, c.error, out, size);
+	switch (c.op) {
+	case RTPP_OP_VERSION:
+		return (size_t)rtpp_fmt_number(out, size, atoll(RTPP_PROTO_VERSION));
+	case RTPP_OP_VERSION_FEATURE:
+		return (size_t)rtpp_fmt_number(
+			out, size,
+			rtpp_feature_supported(c.feature, rtpp_notify_set_count(d->rtpp->notify) > 0));
+	case RTPP_OP_UPDATE:
+	case RTPP_OP_LOOKUP:
+		return update_lookup(d, &c, out, size);
+	case RTPP_OP_DELETE:
+		return delete(d, &c, out, size);
+	case RTPP_OP_QUERY:
+		return query(d, &c, out, size);
+	case RTPP_OP_INFO:
+		return info(d, out, size);
+	case RTPP_OP_DELETE_ALL:
+		return delete_all(d, out, size);
+	}
+	return error(d, RTPP_E_CMDUNKN, out, size);
 }
 
 char *
 rtpproxy_answer(void *arg, const char *line, size_t len)
 {
-	char buf[RTPP_MAX_MSG];
+	char out[RTPP_REPLY_MAX];
+	size_t n = rtpproxy_execute(arg, line, len, out, sizeof(out));
 
-	if (len >= sizeof(buf))
-		return err_reply(arg, 1);
-	memcpy(buf, line, len);
-	buf[len] = '\0';
-	return execute(arg, buf);
-}
-
-struct rtpproxy_server {
-	struct ctl_daemon *d;
-	char *path;
-	int fd;
-};
-
-struct rtpproxy_server *
-rtpproxy_dgram_new(const char *path, struct ctl_daemon *d, int *err)
-{
-	struct rtpproxy_server *rs = calloc(1, sizeof(*rs));
-
-	if (rs == NULL || (rs->path = strdup(path)) == NULL) {
-		free(rs);
-		*err = -ENOMEM;
-		return NULL;
-	}
-	rs->d = d;
-	rs->fd = unix_listen(path, SOCK_DGRAM);
-	if (rs->fd < 0) {
-		*err = rs->fd;
-		free(rs->path);
-		free(rs);
-		return NULL;
-	}
-	return rs;
+	return n > 0 ? strndup(out, n) : NULL;
 }
 
 void
-rtpproxy_dgram_free(struct rtpproxy_server *rs)
+rtpproxy_notify_timeout(struct ctl_daemon *d, const struct tmo_expired *e)
 {
-	if (rs == NULL)
-		return;
-	close(rs->fd);
-	unlink(rs->path);
-	free(rs->path);
-	free(rs);
-}
+	const char *sent_to[RTPP_MAX_MEDIA];
+	const char *sent_tag[RTPP_MAX_MEDIA];
+	unsigned int n_sent = 0;
 
-int rtpproxy_dgram_fd(const struct rtpproxy_server *rs) { return rs->fd; }
+	for (unsigned int i = 0; i < e->n_streams; i++) {
+		struct rtpp_sess *s = rtpp_state_find(d->rtpp->state, e->session_id,
+						      e->streams[i].media_index);
+		unsigned int k;
+		int ret;
 
-void
-rtpproxy_dgram_on_readable(struct rtpproxy_server *rs)
-{
-	struct sockaddr_un from;
-	socklen_t fromlen = sizeof(from);
-	char buf[RTPP_MAX_MSG], *sp, *ans, *out;
-	ssize_t n;
-
-	n = recvfrom(rs->fd, buf, sizeof(buf) - 1, 0, (struct sockaddr *)&from, &fromlen);
-	if (n <= 0)
-		return;
-	buf[n] = '\0';
-	/* "cookie command...": the answer echoes the cookie */
-	sp = strpbrk(buf, " \t");
-	if (sp == NULL) {
-		ans = err_reply(rs->d, 1);
-		out = ans ? reply("%s %s", buf, ans) : NULL;
-	} else {
-		*sp = '\0';
-		ans = execute(rs->d, sp + 1);
-		out = ans ? reply("%s %s", buf, ans) : NULL;
+		if (s == NULL)
+			continue;
+		for (k = 0; k < n_sent; k++)
+			if (s->notify == sent_to[k] && !strcmp(s->notify_tag, sent_tag[k]))
+				break;
+		if (s->notify != NULL && k == n_sent) {
+			ret = rtpp_notify_send(d->rtpp->notify, s->notify, s->notify_tag);
+			if (ret < 0)
+				fprintf(stderr, "siprelay-control: rtpproxy timeout notification to "
+					"%s: %s\n", s->notify, strerror(-ret));
+			if (n_sent < RTPP_MAX_MEDIA) {
+				sent_to[n_sent] = s->notify;
+				sent_tag[n_sent++] = s->notify_tag;
+			}
+		}
 	}
-	/* an unbound sender cannot be answered: nothing to do about it */
-	if (out != NULL && fromlen > sizeof(sa_family_t))
-		sendto(rs->fd, out, strlen(out), MSG_DONTWAIT, (struct sockaddr *)&from, fromlen);
-	free(ans);
-	free(out);
+	/* the tags are compared above: the entries go only now */
+	for (unsigned int i = 0; i < e->n_streams; i++)
+		rtpp_state_del(d->rtpp->state, e->session_id, e->streams[i].media_index);
 }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #define _GNU_SOURCE /* accept4 */
 #include <errno.h>
+#include <inttypes.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 #include <unistd.h>
 
 #include <siprelay/dp_proto.h>
+#include <siprelay/sock_perm.h>
 
 #include "channel.h"
 #include "dp_ops.h"
@@ -23,15 +26,18 @@ struct relay_channel {
 	int listen_fd;
 	int fd[MAX_CLIENTS];     /* -1 = free */
 	uint64_t events_dropped; /* a client's socket was full */
+	uint64_t refused;        /* peers sock_perm refused */
+	struct sock_perm perm;
 	char path[108];
 };
 
 struct relay_channel *
-relay_channel_open(const char *path, uint32_t mode, char *err, size_t errlen)
+relay_channel_open(const char *path, uint32_t mode, const char *group, char *err,
+		   size_t errlen)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	struct relay_channel *ch;
-	int i;
+	int i, ret;
 
 	if (strlen(path) >= sizeof(sa.sun_path)) {
 		snprintf(err, errlen, "%s: path too long", path);
@@ -42,18 +48,30 @@ relay_channel_open(const char *path, uint32_t mode, char *err, size_t errlen)
 		return NULL;
 	for (i = 0; i < MAX_CLIENTS; i++)
 		ch->fd[i] = -1;
+	if (sock_perm_init(&ch->perm, group, err, errlen) < 0) {
+		free(ch);
+		return NULL;
+	}
 	snprintf(ch->path, sizeof(ch->path), "%s", path);
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
 	ch->listen_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (ch->listen_fd < 0)
 		goto fail;
 	unlink(path); /* a stale socket of a previous run */
-	if (bind(ch->listen_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    chmod(path, mode) < 0 || listen(ch->listen_fd, MAX_CLIENTS) < 0)
+	ret = sock_perm_bind(&ch->perm, ch->listen_fd, &sa, mode);
+	if (ret < 0) {
+		errno = -ret;
+		goto fail;
+	}
+	if (listen(ch->listen_fd, MAX_CLIENTS) < 0)
 		goto fail;
 	return ch;
 fail:
-	snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (errno == EPERM && ch->perm.named)
+		snprintf(err, errlen, "%s: cannot give it group %s (not root, not a member)", path,
+			 ch->perm.group);
+	else
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 	if (ch->listen_fd >= 0)
 		close(ch->listen_fd);
 	free(ch);
@@ -101,12 +119,33 @@ relay_channel_broadcast(struct relay_channel *ch, const void *msg, size_t len)
 			ch->events_dropped++;
 }
 
+/* The mode keeps strangers out of the file; the kernel's credentials say who got in. */
+static bool
+peer_allowed(struct relay_channel *ch, int fd)
+{
+	char who[64] = "an unknown peer";
+	int ret = sock_perm_check_peer(&ch->perm, fd, who, sizeof(who));
+
+	if (ret == 0)
+		return true;
+	if (++ch->refused <= 100 || ch->refused % 1000 == 0)
+		fprintf(stderr, "siprelay-dataplane: %s: refused %s: %s (allowed: root, uid %u, "
+			"group %s; %" PRIu64 " refused so far)\n", ch->path, who,
+			ret == -EACCES ? "not allowed" : strerror(-ret),
+			(unsigned int)ch->perm.owner, ch->perm.group, ch->refused);
+	return false;
+}
+
 static void
 accept_clients(struct relay_channel *ch)
 {
 	int fd, i;
 
 	while ((fd = accept4(ch->listen_fd, NULL, NULL, SOCK_CLOEXEC)) >= 0) {
+		if (!peer_allowed(ch, fd)) {
+			close(fd);
+			continue;
+		}
 		for (i = 0; i < MAX_CLIENTS && ch->fd[i] >= 0; i++)
 			;
 		if (i == MAX_CLIENTS) {

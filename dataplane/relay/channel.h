@@ -10,8 +10,11 @@ struct relay_channel;
 struct relay_runtime;
 struct relay_wev;
 
-struct relay_channel *relay_channel_open(const char *path, uint32_t mode, char *err,
-					 size_t errlen);
+/* The socket file gets mode (never more open, not even while it is made) and group
+ * ("" or NULL: the process's); only root, this user and the group's members are
+ * served. */
+struct relay_channel *relay_channel_open(const char *path, uint32_t mode, const char *group,
+					 char *err, size_t errlen);
 void relay_channel_close(struct relay_channel *ch);
 
 /* Accept clients and serve requests, waiting up to timeout_ms; returns messages handled. */

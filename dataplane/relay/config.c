@@ -170,6 +170,11 @@ parse_global(struct rte_cfgfile *f, struct relay_config *c, char *err, size_t le
 	}
 	if ((v = rte_cfgfile_get_entry(f, s, "socket_mode")) && parse_u32(v, 0777, &c->socket_mode))
 		return fail(err, len, -EINVAL, s, "socket_mode", v);
+	if ((v = rte_cfgfile_get_entry(f, s, "socket_group")) != NULL) {
+		if (strlen(v) >= sizeof(c->socket_group))
+			return fail(err, len, -EINVAL, s, "socket_group", v);
+		snprintf(c->socket_group, sizeof(c->socket_group), "%s", v);
+	}
 	if ((v = rte_cfgfile_get_entry(f, s, "capacity")) &&
 	    (parse_u32(v, 1u << 24, &c->capacity) || c->capacity == 0))
 		return fail(err, len, -EINVAL, s, "capacity", v);
@@ -216,6 +221,11 @@ relay_config_load(struct relay_config *c, const char *path, char *err, size_t le
 	struct rte_cfgfile *f;
 	int n, k, ret;
 
+	if (strlen(path) >= sizeof(c->path)) {
+		snprintf(err, len, "%s: path too long", path);
+		return -ENAMETOOLONG;
+	}
+	snprintf(c->path, sizeof(c->path), "%s", path);
 	/* "socket =" (empty) turns the channel off */
 	f = rte_cfgfile_load(path, CFG_FLAG_EMPTY_VALUES);
 	if (f == NULL) {

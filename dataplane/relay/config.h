@@ -10,8 +10,10 @@
 #include "iface.h"
 
 struct relay_config {
+	char path[256];          /* the file it was loaded from ("" = built in code) */
 	char socket_path[108];
 	uint32_t socket_mode;
+	char socket_group[64];   /* "" = the process's group; checked when the socket opens */
 	uint32_t capacity;       /* streams */
 	uint32_t mbufs;
 	bool adaptive_poll;      /* workers sleep when idle */

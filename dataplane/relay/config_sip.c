@@ -104,6 +104,8 @@ relay_config_sip_load(struct relay_sip_settings *s, struct rte_cfgfile *f,
 	s->max_sessions = 4096;
 	s->half_open_s = 60;
 	s->retry_after_s = 5;
+	s->max_sources = 65536;
+	s->max_bans = 65536;
 	s->record_route = true;
 	s->strip_ice = true;
 	snprintf(s->server, sizeof(s->server), "siprelay");
@@ -129,6 +131,10 @@ relay_config_sip_load(struct relay_sip_settings *s, struct rte_cfgfile *f,
 	}
 	if ((ret = get_u32(f, sec, "cps_limit", 1000000, &s->cps_limit, err, len)) ||
 	    (ret = get_u32(f, sec, "cps_burst", 1000000, &s->cps_burst, err, len)) ||
+	    (ret = get_u32(f, sec, "source_rate", 1000000, &s->source_rate, err, len)) ||
+	    (ret = get_u32(f, sec, "source_burst", 1000000, &s->source_burst, err, len)) ||
+	    (ret = get_u32(f, sec, "max_sources", 1u << 24, &s->max_sources, err, len)) ||
+	    (ret = get_u32(f, sec, "max_bans", 1u << 22, &s->max_bans, err, len)) ||
 	    (ret = get_u32(f, sec, "max_sessions", 1u << 22, &s->max_sessions, err, len)) ||
 	    (ret = get_u32(f, sec, "half_open_timeout", 86400, &s->half_open_s, err, len)) ||
 	    (ret = get_u32(f, sec, "retry_after", 86400, &s->retry_after_s, err, len)) ||
@@ -138,6 +144,10 @@ relay_config_sip_load(struct relay_sip_settings *s, struct rte_cfgfile *f,
 		return ret;
 	if (s->max_sessions == 0)
 		return bad(err, len, sec, "max_sessions", "0");
+	if (s->max_sources == 0)
+		return bad(err, len, sec, "max_sources", "0");
+	if (s->max_bans == 0)
+		return bad(err, len, sec, "max_bans", "0");
 	if ((v = rte_cfgfile_get_entry(f, sec, "on_port_exhaustion")) != NULL) {
 		if (strcmp(v, "refuse") && strcmp(v, "bypass"))
 			return bad(err, len, sec, "on_port_exhaustion", v);

@@ -24,6 +24,10 @@ struct relay_sip_settings {
 	struct relay_ep upstream;     /* where access-side requests go */
 	uint32_t cps_limit;           /* new calls per second, 0 = unlimited */
 	uint32_t cps_burst;
+	uint32_t source_rate;         /* SIP requests a second per access-side source, 0 = off */
+	uint32_t source_burst;        /* 0 = source_rate */
+	uint32_t max_sources;         /* sources the per-source buckets track */
+	uint32_t max_bans;            /* capacity of the ban table */
 	uint32_t max_sessions;
 	uint32_t half_open_s;         /* an unanswered INVITE's session expires after this */
 	uint32_t retry_after_s;       /* in 503 answers */

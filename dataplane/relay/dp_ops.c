@@ -9,12 +9,15 @@
 
 #include <rte_common.h>
 
+#include "streams.h"
 #include "config.h"
+#include "dp_admin.h"
 #include "dp_ops.h"
 #include "runtime.h"
 #include "rtp_stats.h"
 #include "session_table.h"
 #include "sip_service.h"
+#include "sip_trace.h"
 
 #include <siprelay/sip_proxy.h>
 
@@ -175,7 +178,7 @@ do_create(struct relay_runtime *rt, const struct dp_stream_create *c, struct dp_
 	}
 	s.session_id = c->session_id;
 	s.media_index = c->media_index;
-	ret = relay_table_add(rt->dp.table, &s);
+	ret = relay_stream_add(rt, &s);
 	if (ret >= 0) {
 		const struct relay_stream *p = relay_table_get(rt->dp.table, (uint32_t)ret);
 
@@ -301,7 +304,10 @@ do_stats(const struct relay_runtime *rt, struct dp_stats *st)
 		st->events_lost += rt->workers[w]->events_lost;
 		for (v = 0; v < RELAY_V_MAX; v++)
 			st->verdicts[v] += rt->workers[w]->verdicts[v];
+		for (v = 0; v < PF_V_MAX; v++)
+			st->prefilter_sw[v] += rt->workers[w]->pf.verdicts[v];
 	}
+	relay_admin_stats(rt, st); /* the source guard's counters */
 }
 
 void
@@ -339,6 +345,14 @@ relay_ops_handle(struct relay_runtime *rt, const void *msg, size_t len,
 		out.r.h.status = -EPROTONOSUPPORT;
 		goto reply;
 	}
+	if (h->type >= DP_TRACE_ADD && h->type <= DP_TRACE_LIST) {
+		relay_trace_request(rt, msg, len, io); /* sip_trace_ops.c */
+		return;
+	}
+	if (relay_admin_need(h->type) != 0) {
+		relay_admin_request(rt, msg, len, io); /* dp_admin.c */
+		return;
+	}
 	if (h->type >= RTE_DIM(need) || need[h->type] == 0 || len < need[h->type]) {
 		out.r.h.status = -EOPNOTSUPP;
 		goto reply;
@@ -369,7 +383,7 @@ relay_ops_handle(struct relay_runtime *rt, const void *msg, size_t len,
 		if (s != NULL) {
 			struct relay_stream copy = *s;
 
-			ret = relay_table_del(rt->dp.table, ref->handle);
+			ret = relay_stream_del(rt, ref->handle);
 			out.r.h.status = ret;
 			out.r.session_id = copy.session_id;
 			if (ret == 0)
@@ -403,4 +417,11 @@ relay_ops_handle(struct relay_runtime *rt, const void *msg, size_t len,
 	}
 reply:
 	io->reply(io->reply_arg, &out, ((const struct dp_hdr *)&out)->len);
+}
+
+void
+relay_ops_stats(const struct relay_runtime *rt, struct dp_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	do_stats(rt, st);
 }

@@ -17,4 +17,8 @@ struct relay_ops_io {
 void relay_ops_handle(struct relay_runtime *rt, const void *msg, size_t len,
 		      const struct relay_ops_io *io);
 
+/* The counters of DP_STATS (header left zero), also for DPDK telemetry (telemetry.c). */
+struct dp_stats;
+void relay_ops_stats(const struct relay_runtime *rt, struct dp_stats *st);
+
 #endif

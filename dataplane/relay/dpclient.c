@@ -137,6 +137,9 @@ print_msg(const void *buf, ssize_t len)
 		       (unsigned long long)st->sip_replies, (unsigned long long)st->sip_cps_refused,
 		       (unsigned long long)st->sip_dropped, (unsigned long long)st->sip_sessions_created,
 		       (unsigned long long)st->sip_sessions_deleted);
+		printf("guard sip_banned=%llu sip_rate_limited=%llu bans=%u sources=%u\n",
+		       (unsigned long long)st->sip_banned, (unsigned long long)st->sip_rate_limited,
+		       st->bans, st->sources);
 		break;
 	case DP_EVENT_CREATED:
 	case DP_EVENT_LATCHED:

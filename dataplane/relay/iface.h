@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <siprelay/prefilter.h>
+
 #define RELAY_MAX_IFACES 8
 #define RELAY_MAX_IP6 4
 
@@ -40,6 +42,10 @@ struct relay_iface {
 	 * and worker 0 sends them on its own queue. NULL: the last TX queue is the
 	 * service loop's. */
 	struct rte_ring *svc_tx;
+	/* No XDP prefilter in front of this port: workers run it in software
+	 * (prefilter_sw.h) with this config, the one XDP would get (prefilter_cfg.c). */
+	bool pf_soft;
+	struct pf_config pf;
 };
 
 static inline uint32_t

@@ -20,9 +20,13 @@
 #include <rte_lcore.h>
 
 #include "channel.h"
+#include "config_where.h"
+#include "prefilter_cfg.h"
+#include "sip_guard.h"
 #include "sip_service.h"
 #include "runtime.h"
 #include "session_table.h"
+#include "telemetry.h"
 
 /* The signal API leaves no other way to reach the loop than a file-scope flag. */
 static volatile sig_atomic_t signalled;
@@ -113,10 +117,11 @@ main(int argc, char **argv)
 {
 	struct relay_config cfg;
 	struct relay_runtime *rt;
+	struct relay_guard *guard;
 	struct opts o = {0};
 	char err[256];
 	uint64_t start, next_stats, last_t = 0, last_fwd = 0, last_us;
-	unsigned int lcore, n = 0;
+	unsigned int lcore, n = 0, n_pf;
 	int ret;
 
 	ret = rte_eal_init(argc, argv);
@@ -129,8 +134,15 @@ main(int argc, char **argv)
 		rte_exit(EXIT_FAILURE, "bad arguments\n");
 	}
 	relay_config_defaults(&cfg);
-	if (relay_config_load(&cfg, o.config, err, sizeof(err)) < 0)
-		rte_exit(EXIT_FAILURE, "config: %s\n", err);
+	if (relay_config_load(&cfg, o.config, err, sizeof(err)) < 0) {
+		char where[sizeof(err) + 128];
+
+		relay_config_where(o.config, err, where, sizeof(where));
+		rte_exit(EXIT_FAILURE, "config: %s\n", where);
+	}
+	/* the guard keeps the file's settings before the command line's overrides */
+	if (relay_guard_create(&guard, &cfg, err, sizeof(err)) < 0)
+		rte_exit(EXIT_FAILURE, "%s\n", err);
 	if (o.socket != NULL)
 		snprintf(cfg.socket_path, sizeof(cfg.socket_path), "%s", o.socket);
 	if (o.preload >= 0)
@@ -142,6 +154,7 @@ main(int argc, char **argv)
 	ret = relay_runtime_create(&rt, &cfg, rte_lcore_count() - 1, err, sizeof(err));
 	if (ret < 0)
 		rte_exit(EXIT_FAILURE, "%s\n", err);
+	rt->guard = guard;
 	if (cfg.preload && relay_runtime_preload(rt, cfg.preload, err, sizeof(err)) < 0)
 		rte_exit(EXIT_FAILURE, "%s\n", err);
 	printf("siprelay-dataplane: %u interfaces, %u workers, capacity %u streams, "
@@ -153,10 +166,22 @@ main(int argc, char **argv)
 		printf("siprelay-dataplane: SIP proxy on, up to %u calls\n", cfg.sip.max_sessions);
 	}
 	if (cfg.socket_path[0] != '\0') {
-		rt->channel = relay_channel_open(cfg.socket_path, cfg.socket_mode, err, sizeof(err));
+		rt->channel = relay_channel_open(cfg.socket_path, cfg.socket_mode, cfg.socket_group,
+						 err, sizeof(err));
 		if (rt->channel == NULL)
 			rte_exit(EXIT_FAILURE, "dataplane.sock: %s\n", err);
 	}
+	ret = relay_prefilter_configure(&rt->cfg, &n_pf, err, sizeof(err));
+	if (ret < 0)
+		rte_exit(EXIT_FAILURE, "%s\n", err);
+	if (n_pf != 0) {
+		/* only a data plane behind the prefilter keeps its maps: another one on this
+		 * host (tests, net_null) must not open pinholes in them */
+		printf("siprelay-dataplane: XDP prefilter configured on %u interfaces\n", n_pf);
+		relay_pinholes_init(&rt->pinholes);
+	}
+	if (relay_telemetry_attach(rt) < 0)
+		printf("siprelay-dataplane: telemetry commands not registered\n");
 	fflush(stdout);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
@@ -176,11 +201,13 @@ main(int argc, char **argv)
 	}
 	rt->quit = true;
 	rte_eal_mp_wait_lcore();
+	relay_telemetry_detach();
 	relay_channel_close(rt->channel);
 	rt->channel = NULL;
 	relay_sip_free(rt->sip);
 	rt->sip = NULL;
 	relay_runtime_free(rt);
+	relay_guard_free(guard);
 	rte_eal_cleanup();
 	return 0;
 }

@@ -11,6 +11,7 @@
 
 #include "neigh.h"
 #include "port.h"
+#include "prefilter_sw.h"
 #include "preload.h"
 #include "runtime.h"
 #include "session_table.h"
@@ -55,6 +56,7 @@ relay_runtime_create(struct relay_runtime **out, const struct relay_config *cfg,
 		return -ENOMEM;
 	rt->cfg = *cfg;
 	rt->n_workers = n_workers;
+	rt->pinholes.pin_fd = rt->pinholes.ban_fd = -1; /* until relay_pinholes_init() */
 	/* names of DPDK objects are process-global: tag them with this instance */
 	snprintf(name, sizeof(name), "relay_mb_%p", (void *)rt);
 	rt->pool = rte_pktmbuf_pool_create(name, cfg->mbufs, 256, 0,
@@ -135,6 +137,11 @@ relay_runtime_free(struct relay_runtime *rt)
 
 	if (rt == NULL)
 		return;
+	relay_pinholes_fini(&rt->pinholes);
+	if (rt->dp.table != NULL) {
+		relay_pf_soft_reclaim(rt, true);
+		sr_ban_table_free(rt->pf_soft.bans);
+	}
 	for (i = 0; i < rt->cfg.n_ifaces; i++)
 		if (rt->cfg.iface[i].mac[0] | rt->cfg.iface[i].mac[1] | rt->cfg.iface[i].mac[5])
 			relay_port_close(&rt->cfg.iface[i]);

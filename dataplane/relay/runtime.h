@@ -14,11 +14,14 @@
 #include <rte_config.h>
 
 #include "config.h"
+#include "pinholes.h"
+#include "sip_trace.h"
 #include "worker.h"
 
 struct rte_mempool;
 struct relay_channel;
 struct relay_sip;
+struct relay_guard;
 
 struct relay_runtime {
 	struct relay_config cfg;     /* cfg.iface is what workers read via dp.iface */
@@ -28,6 +31,17 @@ struct relay_runtime {
 	struct relay_worker *workers[RTE_MAX_LCORE];
 	struct relay_channel *channel;
 	struct relay_sip *sip;       /* inline SIP proxy; NULL when no interface has a role */
+	struct relay_pinholes pinholes; /* the XDP prefilter's maps (pinholes.h) */
+	struct relay_pf_soft {          /* the software prefilter's ban snapshots */
+		struct sr_ban_table *bans; /* published in dp.pf_bans */
+		struct {
+			struct sr_ban_table *t;
+			uint64_t token;    /* QSBR: free once every worker passed it */
+		} retired[8];
+		unsigned int n_retired;
+	} pf_soft;
+	struct relay_guard *guard;   /* bans, per-source rates (sip_guard.h); NULL: none */
+	struct relay_trace trace;    /* SIP trace filters (sip_trace.h), service lcore only */
 	uint64_t last_age_us;
 	uint64_t events_latched;
 	volatile bool quit;

@@ -12,6 +12,7 @@
 
 #include <siprelay/relay_types.h>
 
+#include "pinholes.h"
 #include "arp.h"
 #include "channel.h"
 #include "neigh.h"
@@ -130,6 +131,19 @@ handle_packet(struct relay_runtime *rt, struct rte_mbuf *m, uint64_t now_us)
 	return reply;
 }
 
+/* A strict leg's pinhole admits only its latched source from now on. */
+static void
+latched_pinhole(struct relay_runtime *rt, const struct relay_wev *ev)
+{
+	const struct relay_stream *s;
+
+	if (!relay_pinholes_active(&rt->pinholes))
+		return;
+	s = relay_table_get(rt->dp.table, ev->handle);
+	if (s != NULL && s->gen == ev->gen)
+		relay_pinholes_latched(&rt->pinholes, &rt->cfg, s, ev->leg_comp >> 1);
+}
+
 static void
 handle_event(struct relay_runtime *rt, const struct relay_wev *ev, uint64_t now_us)
 {
@@ -140,6 +154,7 @@ handle_event(struct relay_runtime *rt, const struct relay_wev *ev, uint64_t now_
 		break;
 	case RELAY_WEV_LATCHED:
 		rt->events_latched++;
+		latched_pinhole(rt, ev);
 		if (rt->channel != NULL)
 			relay_channel_latched(rt->channel, rt, ev);
 		break;

@@ -22,13 +22,16 @@
 
 #include <siprelay/sip_proxy.h>
 
+#include "streams.h"
 #include "neigh.h"
 #include "pkt_rewrite.h"
 #include "port_pool.h"
 #include "runtime.h"
 #include "service.h"
 #include "session_table.h"
+#include "sip_guard.h"
 #include "sip_service.h"
+#include "sip_trace.h"
 
 /* (session, m= line) of the proxy -> stream handle in the table */
 struct stream_key {
@@ -183,11 +186,11 @@ stream_set(void *ctx, uint64_t session_id, uint32_t media_index, const struct sr
 		update_stream(cur, &want);
 		return 0;
 	}
-	ret = relay_table_add(s->rt->dp.table, &want);
+	ret = relay_stream_add(s->rt, &want);
 	if (ret < 0)
 		return ret;
 	if (rte_hash_add_key_data(s->streams, &k, (void *)(uintptr_t)ret) < 0) {
-		relay_table_del(s->rt->dp.table, (uint32_t)ret);
+		relay_stream_del(s->rt, (uint32_t)ret);
 		return -ENOSPC;
 	}
 	s->cnt.streams_created++;
@@ -203,7 +206,7 @@ stream_del(void *ctx, uint64_t session_id, uint32_t media_index)
 
 	if (rte_hash_lookup_data(s->streams, &k, &data) < 0)
 		return;
-	relay_table_del(s->rt->dp.table, (uint32_t)(uintptr_t)data);
+	relay_stream_del(s->rt, (uint32_t)(uintptr_t)data);
 	rte_hash_del_key(s->streams, &k);
 	s->cnt.streams_deleted++;
 }
@@ -343,6 +346,7 @@ send_datagram(struct relay_sip *s, const struct sr_proxy_out *o, uint64_t now_us
 	}
 	memcpy(p + hlen, o->buf, o->len);
 	relay_write_headers(p, (uint16_t)o->len, &spec);
+	relay_trace_sip(s->rt, ifc, DP_TRACE_OUT, p, hlen + o->len);
 	relay_service_tx(s->rt, ifc, m);
 	s->cnt.tx_datagrams++;
 }
@@ -376,12 +380,19 @@ relay_sip_input(struct relay_sip *s, const struct relay_iface *ifc, struct rte_m
 	unsigned int n, i;
 
 	s->cnt.rx_datagrams++;
+	relay_trace_sip(s->rt, ifc, DP_TRACE_IN, rte_pktmbuf_mtod(m, const void *),
+			rte_pktmbuf_data_len(m));
 	if (!rte_pktmbuf_is_contiguous(m) || datagram_of(m, &in.src, &in.data, &in.len) < 0) {
 		s->cnt.rx_malformed++;
 		rte_pktmbuf_free(m);
 		return;
 	}
 	in.iface = ifc->index;
+	if (relay_guard_drop(s->rt->guard, s->rt->cfg.sip.role[ifc->index] == RELAY_ROLE_ACCESS,
+			     &in.src, in.data, in.len, now_us)) {
+		rte_pktmbuf_free(m); /* banned or over its rate: counted by the guard */
+		return;
+	}
 	glean(s, ifc, m, &in.src, now_us);
 	for (i = 0; i < RTE_DIM(out); i++)
 		out[i] = (struct sr_proxy_out){ .buf = s->out_buf[i], .cap = sizeof(s->out_buf[i]) };
@@ -395,6 +406,7 @@ void
 relay_sip_tick(struct relay_sip *s, uint64_t now_us)
 {
 	sr_proxy_tick(s->proxy, now_us);
+	relay_trace_tick(s->rt, now_us);
 }
 
 void
@@ -410,6 +422,12 @@ relay_sip_counters(const struct relay_sip *s, struct relay_sip_counters *c,
 		c->ports_in_use += s->ports[i].in_use;
 	if (proxy != NULL)
 		*proxy = *sr_proxy_stats_get(s->proxy);
+}
+
+struct sr_proxy *
+relay_sip_proxy(struct relay_sip *s)
+{
+	return s->proxy;
 }
 
 /* ---- life cycle ---- */

@@ -10,6 +10,7 @@
 struct rte_mbuf;
 struct relay_runtime;
 struct relay_sip;
+struct sr_proxy;
 struct sr_proxy_stats;
 
 struct relay_sip_counters {
@@ -35,5 +36,7 @@ void relay_sip_input(struct relay_sip *s, const struct relay_iface *ifc, struct 
 void relay_sip_tick(struct relay_sip *s, uint64_t now_us);
 void relay_sip_counters(const struct relay_sip *s, struct relay_sip_counters *c,
 			struct sr_proxy_stats *proxy);
+/* The proxy itself, for the control plane's requests (sessions, live settings). */
+struct sr_proxy *relay_sip_proxy(struct relay_sip *s);
 
 #endif

@@ -30,6 +30,7 @@ static const char *const verdict_names[RELAY_V_MAX] = {
 	[RELAY_V_DROP_MUX_PORT] = "drop_mux_port",
 	[RELAY_V_DROP_SERVICE_FULL] = "drop_service_full",
 	[RELAY_V_DROP_TX] = "drop_tx",
+	[RELAY_V_DROP_PREFILTER] = "drop_prefilter",
 };
 
 const char *
@@ -37,6 +38,9 @@ relay_verdict_name(enum relay_verdict v)
 {
 	return v < RELAY_V_MAX ? verdict_names[v] : "?";
 }
+
+/* SIP sources each worker's software prefilter tracks a bucket for */
+#define RELAY_PF_SOURCES 16384
 
 uint64_t
 relay_now_us(void)
@@ -55,6 +59,10 @@ relay_worker_create(const struct relay_dp *dp, unsigned int index, int socket)
 		return NULL;
 	w->dp = dp;
 	w->index = index;
+	if (relay_pf_worker_init(&w->pf, RELAY_PF_SOURCES) < 0) {
+		rte_free(w);
+		return NULL;
+	}
 	snprintf(name, sizeof(name), "relay_svc%u", index);
 	w->to_service = rte_ring_create(name, 1024, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
 	snprintf(name, sizeof(name), "relay_ev%u", index);
@@ -78,6 +86,7 @@ relay_worker_free(struct relay_worker *w)
 		rte_pktmbuf_free(m);
 	rte_ring_free(w->to_service);
 	rte_ring_free(w->events);
+	relay_pf_worker_fini(&w->pf);
 	rte_free(w);
 }
 
@@ -147,7 +156,15 @@ relay_worker_burst(struct relay_worker *w, const struct relay_iface *in, struct 
 	 * while packet i is relayed, so that the misses of the stream lines overlap with
 	 * work instead of stalling on full fill buffers in a prefetch loop of their own.
 	 */
+	const struct sr_ban_table *bans = __atomic_load_n(&w->dp->pf_bans, __ATOMIC_ACQUIRE);
+
 	for (i = 0; i < n; i++) {
+		if (in->pf_soft && !relay_pf_soft_pass(&w->pf, in, bans,
+				rte_pktmbuf_mtod(m[i], const uint8_t *), m[i]->data_len, now_us)) {
+			rte_pktmbuf_free(m[i]);
+			w->verdicts[RELAY_V_DROP_PREFILTER]++;
+			continue;
+		}
 		v = relay_classify(in, m[i], &pm[i]);
 		if (v == RELAY_V_FWD_RTP) {
 			mpm[k] = &pm[i];

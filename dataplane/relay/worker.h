@@ -9,12 +9,14 @@
 #include <rte_common.h>
 
 #include "iface.h"
+#include "prefilter_sw.h"
 
 struct rte_mempool;
 struct rte_ring;
 struct rte_mbuf;
 struct relay_table;
 struct relay_neigh_table;
+struct sr_ban_table;
 
 #define RELAY_BURST 64
 
@@ -33,6 +35,7 @@ enum relay_verdict {
 	RELAY_V_DROP_MUX_PORT,
 	RELAY_V_DROP_SERVICE_FULL,
 	RELAY_V_DROP_TX,          /* refused by a full TX queue (also counted as fwd_*) */
+	RELAY_V_DROP_PREFILTER,   /* dropped by the software prefilter (prefilter_sw.h) */
 	RELAY_V_MAX,
 };
 
@@ -66,6 +69,9 @@ struct relay_dp {
 	bool adaptive_poll;
 	uint32_t idle_sleep_us;
 	volatile bool *quit;
+	/* the software prefilter's ban snapshot (prefilter_sw.h): NULL, none; loaded with
+	 * acquire, replaced by the service loop, freed after a grace period */
+	const struct sr_ban_table *pf_bans;
 };
 
 /* One-entry next-hop cache per output interface: the gateway, nearly always. */
@@ -83,6 +89,7 @@ struct relay_worker {
 	struct rte_ring *events;     /* struct relay_wev */
 	uint64_t events_lost;
 	uint64_t verdicts[RELAY_V_MAX] __rte_cache_aligned;
+	struct relay_pf_worker pf;   /* the software prefilter's buckets and counters */
 	struct relay_nh_cache nh[RELAY_MAX_IFACES];
 	struct {
 		uint16_t n;

@@ -16,6 +16,8 @@
 
 #include <stdint.h>
 
+#include <siprelay/prefilter.h>
+
 #define DP_PROTO_MAGIC 0x50445253u /* "SRDP" */
 #define DP_PROTO_VERSION 3
 #define DP_MSG_MAX 1024            /* largest message either side sends */
@@ -29,6 +31,18 @@ enum dp_type {
 	DP_STREAM_QUERY = 5,   /* struct dp_stream_ref; reply struct dp_stream_info */
 	DP_STREAM_LIST = 6,    /* struct dp_hdr; DP_STREAM_INFO each, then struct dp_reply */
 	DP_STATS = 7,          /* struct dp_hdr; reply struct dp_stats */
+	/* the source guard, limits, reload, operator session delete (version 3) */
+	DP_BAN_ADD = 8,        /* struct dp_ban; reply struct dp_reply, count 1 added, 0 replaced */
+	DP_BAN_DEL = 9,        /* struct dp_ban (prefix only); reply struct dp_reply */
+	DP_BAN_LIST = 10,      /* struct dp_ban_list (cursor); reply struct dp_ban_list */
+	DP_LIMITS = 11,        /* struct dp_limits (what: fields to set, 0 reads); same back */
+	DP_RELOAD = 12,        /* struct dp_reload; reply struct dp_reload */
+	DP_SESSION_DELETE = 13, /* struct dp_session; reply struct dp_session */
+	DP_SESSION_FIND = 14,  /* struct dp_session; reply struct dp_session */
+	/* SIP tracing for "trace start|stop" (version 3) */
+	DP_TRACE_ADD = 16,     /* struct dp_trace_add; reply struct dp_reply */
+	DP_TRACE_DEL = 17,     /* struct dp_trace_ref (id 0: all); reply struct dp_trace_list, removed */
+	DP_TRACE_LIST = 18,    /* struct dp_hdr; reply struct dp_trace_list */
 	/* replies */
 	DP_REPLY = 64,
 	DP_STREAM_INFO = 65,
@@ -36,6 +50,8 @@ enum dp_type {
 	DP_EVENT_CREATED = 128, /* struct dp_event */
 	DP_EVENT_LATCHED = 129, /* struct dp_event: leg, comp, addr = new remote */
 	DP_EVENT_DELETED = 130, /* struct dp_event */
+	DP_EVENT_TRACE_FRAME = 140, /* struct dp_trace_frame, then the frame's bytes */
+	DP_EVENT_TRACE_END = 141,   /* struct dp_trace_end: a trace reached its limit */
 };
 
 struct dp_hdr {
@@ -181,12 +197,19 @@ struct dp_stats {
 	uint64_t sip_dropped;        /* messages dropped (malformed responses, unroutable...) */
 	uint64_t sip_sessions_created;
 	uint64_t sip_sessions_deleted;
+	/* the source guard (sip_guard.c); version 3 */
+	uint64_t sip_banned;         /* SIP datagrams from banned sources, dropped */
+	uint64_t sip_rate_limited;   /* SIP requests over their source's rate, dropped */
+	uint32_t bans;               /* bans in the table now */
+	uint32_t sources;            /* sources with a request bucket now */
+	/* the software prefilter on ports without XDP, by enum pf_verdict (prefilter.h) */
+	uint64_t prefilter_sw[PF_V_MAX];
 };
 
 /* Names of dp_stats.verdicts[i], in order; "" past the last. */
 #define DP_VERDICT_NAMES { "fwd_rtp", "fwd_rtcp", "service", "sip", "drop_no_session", \
 	"drop_malformed", "drop_not_local", "drop_strict_source", "drop_no_remote", \
-	"drop_no_neighbour", "drop_mux_port", "drop_service_full", "drop_tx" }
+	"drop_no_neighbour", "drop_mux_port", "drop_service_full", "drop_tx", "drop_prefilter" }
 
 struct dp_event {
 	struct dp_hdr h;
@@ -199,6 +222,172 @@ struct dp_event {
 	uint16_t pad;
 	struct dp_addr addr;      /* LATCHED: the new remote */
 	char call_id[128];        /* CREATED: as given in the create request */
+};
+
+
+/*
+ * Bans. Addresses of both families travel in the 16-byte form of the guard tables
+ * (include/siprelay/guard.h): IPv6 as is, IPv4 as ::ffff:a.b.c.d with the prefix length
+ * plus 96. The data plane keeps the bans (a restarted control process finds them) and
+ * removes each when its TTL runs out.
+ */
+#define DP_BAN_REASON_MAX 64
+
+struct dp_ban_entry {
+	uint32_t len;             /* prefix length 0..128 over addr */
+	uint8_t addr[16];
+	uint32_t ttl_s;           /* add: seconds, 0 = permanent */
+	int64_t remaining_ms;     /* list: until it expires, -1 = permanent */
+	uint64_t age_ms;          /* list: since it was added */
+	uint64_t hits;            /* list: SIP datagrams it dropped */
+	char reason[DP_BAN_REASON_MAX];
+};
+
+struct dp_ban {
+	struct dp_hdr h;
+	struct dp_ban_entry b;
+};
+
+#define DP_BAN_LIST_MAX 6 /* entries per message */
+
+struct dp_ban_list {
+	struct dp_hdr h;
+	uint32_t cursor;          /* request: first position; reply: next one to ask for */
+	uint32_t n;               /* reply: entries in e[] */
+	uint32_t total;           /* reply: bans in the table */
+	uint32_t capacity;        /* reply */
+	uint32_t more;            /* reply: ask again from cursor */
+	uint32_t pad;
+	struct dp_ban_entry e[DP_BAN_LIST_MAX];
+};
+
+/* Limits (struct dp_limits.what: the fields a request sets). */
+#define DP_LIMIT_CPS 0x1            /* cps_limit: new calls a second, 0 = unlimited */
+#define DP_LIMIT_CPS_BURST 0x2      /* 0 = cps_limit */
+#define DP_LIMIT_SOURCE_RATE 0x4    /* SIP requests a second per source, 0 = unlimited */
+#define DP_LIMIT_SOURCE_BURST 0x8   /* 0 = source_rate */
+#define DP_LIMIT_MAX_VALUE 1000000u /* every limit is 0..this; -ERANGE otherwise */
+
+struct dp_limits {
+	struct dp_hdr h;
+	uint32_t what;
+	uint32_t cps_limit;
+	uint32_t cps_burst;
+	uint32_t source_rate;
+	uint32_t source_burst;
+	uint32_t sources;          /* reply: sources tracked now */
+	uint32_t source_capacity;  /* reply */
+	uint32_t sip;              /* reply: 1 when the inline SIP proxy runs (cps applies) */
+};
+
+/*
+ * Reload: the data plane reads its config file again. Settings that can change while
+ * calls run are applied (bits of applied), settings that changed but need a restart are
+ * named in restart and left as they were. A file that does not load is refused as a
+ * whole (status -EINVAL, error "FILE:LINE: reason") and nothing changes. Bits index
+ * DP_RELOAD_NAMES.
+ */
+struct dp_reload {
+	struct dp_hdr h;
+	uint32_t applied;
+	uint32_t restart;
+	char error[256];
+};
+
+#define DP_RELOAD_NAMES { "cps_limit", "cps_burst", "source_rate", "source_burst", \
+	"upstream", "retry_after", "server", "record_route", "strip_ice", "force_rport", \
+	"half_open_timeout", "on_port_exhaustion", "latching", "strict_source", \
+	"neighbour_timeout", "", \
+	"interfaces", "capacity", "mbufs", "socket", "max_sessions", "polling", \
+	"relatch_packets", "neighbour_size", "max_bans", "max_sources", "preload_streams" }
+
+/*
+ * Sessions by the operator. DELETE ends a session: a call of the inline SIP proxy
+ * (its streams and ports go) and every stream made over dataplane.sock with that
+ * session id (DP_EVENT_DELETED each); count = streams deleted, -ENOENT when none.
+ * FIND with a call_id: the proxy's sessions of that Call-ID (ids[], count); with an
+ * empty call_id: the Call-ID of proxy session session_id (-ENOENT when none).
+ */
+#define DP_SESSION_FIND_MAX 16
+
+struct dp_session {
+	struct dp_hdr h;
+	uint64_t session_id;
+	uint32_t count;
+	uint32_t pad;
+	char call_id[128];
+	uint64_t ids[DP_SESSION_FIND_MAX];
+};
+
+/*
+ * SIP tracing. A filter selects the SIP datagrams the relay receives and sends (both
+ * directions, every interface) by Call-ID or by address (source or destination, port 0 =
+ * any); each match goes up as DP_EVENT_TRACE_FRAME with the whole Ethernet frame. A
+ * frame longer than DP_TRACE_CHUNK_MAX comes in several events with the same frame
+ * number and increasing offsets, so that no message exceeds DP_MSG_MAX. Events are
+ * dropped when a client's socket is full: a gap in frame numbers, or a frame whose
+ * pieces stop short of orig_len, shows it. The data plane ends a filter by itself at
+ * max_packets or max_seconds (DP_EVENT_TRACE_END), so one that its client forgot does
+ * not live on.
+ */
+#define DP_TRACE_MAX 16           /* filters at a time */
+#define DP_TRACE_CALL_ID 1
+#define DP_TRACE_ADDR 2
+#define DP_TRACE_IN 0             /* received by the relay */
+#define DP_TRACE_OUT 1            /* sent by the relay (forwarded or answered) */
+#define DP_TRACE_END_PACKETS 1    /* max_packets reached */
+#define DP_TRACE_END_TIME 2       /* max_seconds reached */
+
+struct dp_trace_add {
+	struct dp_hdr h;
+	uint32_t id;              /* the client's, not 0; -EEXIST when in use, -ENOSPC when full */
+	uint32_t kind;            /* DP_TRACE_CALL_ID or DP_TRACE_ADDR */
+	struct dp_addr addr;      /* ADDR */
+	uint32_t max_packets;     /* 0 = no limit */
+	uint32_t max_seconds;     /* 0 = no limit */
+	char call_id[128];        /* CALL_ID: NUL-terminated, compared byte for byte */
+};
+
+struct dp_trace_ref {
+	struct dp_hdr h;
+	uint32_t id;
+	uint32_t pad;
+};
+
+struct dp_trace_state {
+	uint32_t id;
+	uint32_t kind;
+	uint64_t packets;         /* frames matched (sent up as events) */
+};
+
+struct dp_trace_list {
+	struct dp_hdr h;
+	uint32_t count;
+	uint32_t pad;
+	struct dp_trace_state trace[DP_TRACE_MAX];
+};
+
+struct dp_trace_frame {
+	struct dp_hdr h;          /* len = sizeof(struct dp_trace_frame) + bytes that follow */
+	uint32_t id;
+	uint32_t frame;           /* per filter, from 1 */
+	uint64_t ts_ns;           /* CLOCK_REALTIME when the relay saw or sent it */
+	uint32_t orig_len;        /* the whole Ethernet frame */
+	uint32_t offset;          /* of the bytes that follow, in the frame */
+	uint8_t iface;            /* the data plane's interface index */
+	uint8_t dir;              /* DP_TRACE_IN or DP_TRACE_OUT */
+	uint16_t pad;
+	uint32_t pad2;
+	char iface_name[32];
+};
+
+#define DP_TRACE_CHUNK_MAX (DP_MSG_MAX - sizeof(struct dp_trace_frame))
+
+struct dp_trace_end {
+	struct dp_hdr h;
+	uint32_t id;
+	uint32_t reason;          /* DP_TRACE_END_* */
+	uint64_t packets;
 };
 
 #endif

@@ -204,6 +204,20 @@ unsigned sr_proxy_tick(struct sr_proxy *p, uint64_t now_us);
 /* Ends a session the control plane gave up on (media timeout, operator). 0 or -ENOENT. */
 int sr_proxy_session_delete(struct sr_proxy *p, uint64_t session_id);
 
+/* The settings it runs with. */
+const struct sr_proxy_config *sr_proxy_config_get(const struct sr_proxy *p);
+/* Applies the settings of cfg that can change while calls run: upstream, cps_limit and
+ * cps_burst (a changed limit starts from a full bucket), on_exhaustion, retry_after,
+ * half_open_us, record_route, strip_ice, force_rport, server. The rest of cfg is ignored.
+ * -EINVAL (nothing changed) for an upstream missing while an access interface needs
+ * it, or a server text with control characters. */
+int sr_proxy_update(struct sr_proxy *p, const struct sr_proxy_config *cfg, uint64_t now_us);
+/* The Call-ID (at most 128 bytes of it) of a session, into buf; 0 or -ENOENT. */
+int sr_proxy_session_call_id(const struct sr_proxy *p, uint64_t session_id, char *buf, size_t len);
+/* Up to max ids of the sessions whose Call-ID is call_id[0..len); returns how many. */
+unsigned sr_proxy_sessions_of_call(const struct sr_proxy *p, const char *call_id, size_t len,
+				   uint64_t *ids, unsigned max);
+
 unsigned sr_proxy_session_count(const struct sr_proxy *p);
 const struct sr_proxy_stats *sr_proxy_stats_get(const struct sr_proxy *p);
 const char *sr_proxy_drop_name(enum sr_proxy_drop d);

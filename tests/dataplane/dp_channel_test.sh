@@ -31,7 +31,9 @@ sleep 0.3
 
 out=$("$CL" -s "$T/dp.sock" hello)
 echo "$out"
-grep -q "version=2 capacity=1000 interfaces=2" <<<"$out" || fail "hello: $out"
+# the version the data plane was built with (include/siprelay/dp_proto.h)
+ver=$(sed -n "s/^#define DP_PROTO_VERSION \([0-9]*\).*/\1/p" "$(dirname "$0")/../../include/siprelay/dp_proto.h")
+grep -q "version=$ver capacity=1000 interfaces=2" <<<"$out" || fail "hello: $out"
 
 out=$("$CL" -s "$T/dp.sock" create access 192.168.77.2:4000 core 198.18.2.2:5000 --session 42 --call-id abc@lab)
 echo "$out"

@@ -11,7 +11,11 @@ extern "C" {
 #include <siprelay/sdp.h>
 #include <siprelay/sip.h>
 
+#include <siprelay/dp_proto.h>
+
+#include "dp_admin.h"
 #include "session_table.h"
+#include "sip_guard.h"
 #include "sip_service.h"
 }
 
@@ -98,6 +102,8 @@ protected:
 		if (h.rt != nullptr) {
 			relay_sip_free(h.rt->sip);
 			h.rt->sip = nullptr;
+			relay_guard_free(h.rt->guard);
+			h.rt->guard = nullptr;
 		}
 	}
 
@@ -294,6 +300,60 @@ TEST_F(SipRing, MaxForwardsZeroAnswered483AndCpsLimit500)
 	Msg q(back.back().payload);
 	EXPECT_EQ(q.m.status, 500);
 	EXPECT_EQ(std::string(q.m.reason.p, q.m.reason.len), "Call placing quota exceeded");
+}
+
+// The source guard in the SIP path (sip_guard.c), without an XDP prefilter in front:
+// a banned source's INVITE is dropped before the proxy sees it, then the per-source
+// request rate of the access side; the core side and responses are not limited.
+TEST_F(SipRing, BannedSourceDroppedThenSourceRate)
+{
+	start("sipguard");
+	h.rt->cfg.sip.max_bans = 16;
+	h.rt->cfg.sip.max_sources = 16;
+	char err[256];
+	ASSERT_EQ(relay_guard_create(&h.rt->guard, &h.rt->cfg, err, sizeof(err)), 0) << err;
+	struct sr_guard *g = &h.rt->guard->g;
+	struct sr_ban b = {};
+	ASSERT_EQ(sr_prefix_parse("198.18.1.0/24", &b.pfx), 0);
+	ASSERT_EQ(sr_ban_add(g->bans, &b), 1);
+
+	sip_from_uac(with_body(kInvite, sdp("198.18.1.2", 4000)));
+	EXPECT_TRUE(take_sip(0).empty()); // no answer to a banned source
+	EXPECT_TRUE(take_sip(1).empty());
+	EXPECT_EQ(g->banned, 1u);
+	EXPECT_EQ(sr_ban_match(g->bans, b.pfx.addr, 0)->hits, 1u);
+	EXPECT_EQ(relay_table_count(h.rt->dp.table), 0u);
+	struct dp_stats st = {};
+	relay_admin_stats(h.rt, &st);
+	EXPECT_EQ(st.sip_banned, 1u);
+	EXPECT_EQ(st.bans, 1u);
+
+	// lifted: the same INVITE goes to the upstream (its retransmission, when the
+	// first waited for ARP); then one request a second
+	ASSERT_EQ(sr_ban_del(g->bans, &b.pfx), 0);
+	sip_from_uac(with_body(kInvite, sdp("198.18.1.2", 4000)));
+	if (take_sip(1).empty())
+		sip_from_uac(with_body(kInvite, sdp("198.18.1.2", 4000)));
+	EXPECT_EQ(take_sip(1).size(), 1u);
+	sr_rate_set(g->rates, 1, 1);
+	std::string second = kInvite, third = kInvite;
+	second.replace(second.find("ring-call-1"), 11, "ring-call-2");
+	third.replace(third.find("ring-call-1"), 11, "ring-call-3");
+	sip_from_uac(with_body(second, sdp("198.18.1.2", 4002)));
+	EXPECT_EQ(take_sip(1).size(), 1u);
+	sip_from_uac(with_body(third, sdp("198.18.1.2", 4004)));
+	EXPECT_TRUE(take_sip(1).empty());
+	EXPECT_TRUE(take_sip(0).empty());
+	EXPECT_EQ(g->rate_limited, 1u);
+	// the callee's answer (a response, from the core side) is not limited
+	sip_from_uas(crlf("SIP/2.0 486 Busy Here\n"
+			  "Via: SIP/2.0/UDP 198.18.2.1:5060;branch=z9hG4bKnotours\n"
+			  "From: <sip:alice@198.18.1.2>;tag=a1\nTo: <sip:bob@198.18.2.2>;tag=b1\n"
+			  "Call-ID: ring-call-1@198.18.1.2\nCSeq: 1 INVITE\nContent-Length: 0\n\n"));
+	EXPECT_EQ(g->rate_limited, 1u);
+	relay_admin_stats(h.rt, &st);
+	EXPECT_EQ(st.sip_rate_limited, 1u);
+	EXPECT_EQ(st.sources, 1u);
 }
 
 } // namespace

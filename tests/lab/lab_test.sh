@@ -8,6 +8,11 @@
 # Exit 77 (skipped) when not root; the lab needs namespaces and XDP.
 set -uo pipefail
 
+# one lab at a time, also against tests of other build trees
+if [ "${SIPRELAY_LAB_LOCKED:-}" != 1 ]; then
+	exec env SIPRELAY_LAB_LOCKED=1 flock /tmp/siprelay-lab.lock "$0" "$@"
+fi
+
 BUILD=$(realpath "$1")
 export SIPRELAY_BUILD=$BUILD # scripts/lab runs the relay of this build
 CASE=$2
