@@ -455,3 +455,89 @@ TEST_F(Prefilter, PerInterfaceConfigOverridesTheDefault)
 }
 
 } // namespace
+
+#ifdef SIPRELAY_HAVE_RELAY_CORE
+extern "C" {
+#include "iface.h"
+#include "prefilter_sw.h"
+}
+
+namespace {
+
+// The same frames through the data plane's software prefilter (ports without XDP):
+// the verdict must be the one the kernel's program gave. Pinholes are the exception
+// by design: in software the RTP path's stream lookup is the pinhole check, so every
+// media frame passes the prefilter (prefilter_sw.h).
+TEST_F(Prefilter, SoftwarePrefilterGivesTheSameVerdicts)
+{
+	struct pf_config c = lab_config();
+	c.sip_rate = 2;
+	c.sip_burst = 2;
+	configure(c);
+	struct relay_iface in = {};
+	in.pf_soft = true;
+	in.pf = c;
+	struct relay_pf_worker pw;
+	ASSERT_EQ(relay_pf_worker_init(&pw, 64), 0);
+	struct sr_ban_table *bans = sr_ban_table_create(16);
+	ASSERT_NE(bans, nullptr);
+	struct sr_ban b = {};
+	ASSERT_EQ(sr_prefix_parse("198.51.100.0/24", &b.pfx), 0);
+	ASSERT_EQ(sr_ban_add(bans, &b), 1);
+	ban("198.51.100.0/24");
+
+	Udp4 sip, banned, frag, tcp, dns, opts, resp, rtp;
+	banned.src = "198.51.100.7";
+	frag.frag = 0x2000;
+	tcp.proto = 6;
+	dns.dport = 53;
+	opts.ip_opts = 2;
+	resp.src = "198.18.1.70";
+	resp.payload = "SIP/2.0 200 OK\r\n\r\n";
+	rtp.dport = 20000;
+	Bytes arp(42, 0);
+	arp[12] = 0x08;
+	arp[13] = 0x06;
+	Bytes trunc = sip.frame();
+	trunc.resize(30);
+	Bytes badudp = sip.frame();
+	put16(badudp, 38, 7);
+	std::vector<std::pair<std::string, Bytes>> frames = {
+		{"sip", sip.frame()}, {"sip again", sip.frame()}, {"sip over rate", sip.frame()},
+		{"response", resp.frame()}, {"banned", banned.frame()}, {"fragment", frag.frame()},
+		{"tcp", tcp.frame()}, {"dns", dns.frame()}, {"options", opts.frame()},
+		{"arp", arp}, {"truncated", trunc}, {"bad udp length", badudp},
+		{"ipv6 sip", udp6("2001:db8::2", "2001:db8::1", 5060, {0})},
+		{"ipv6 fragment", udp6("2001:db8::2", "2001:db8::1", 5060, {44})},
+		{"media", rtp.frame()},
+	};
+	for (auto &f : frames) {
+		uint64_t before[PF_V_MAX], sw_before[PF_V_MAX];
+		for (int i = 0; i < PF_V_MAX; i++) {
+			before[i] = count((enum pf_verdict)i);
+			sw_before[i] = pw.verdicts[i];
+		}
+		int act = run(f.second);
+		// the software prefilter's clock: microseconds, as the workers' relay_now_us()
+		bool pass = relay_pf_soft_pass(&pw, &in, bans, f.second.data(), (uint32_t)f.second.size(),
+					       mono_ns() / 1000);
+		int xdp_v = -1, sw_v = -1;
+		for (int i = 0; i < PF_V_MAX; i++) {
+			if (count((enum pf_verdict)i) != before[i])
+				xdp_v = i;
+			if (pw.verdicts[i] != sw_before[i])
+				sw_v = i;
+		}
+		if (xdp_v == PF_V_MEDIA_CLOSED) {
+			EXPECT_EQ(sw_v, PF_V_MEDIA) << f.first; // the RTP path decides
+			continue;
+		}
+		EXPECT_EQ(sw_v, xdp_v) << f.first;
+		EXPECT_EQ(pass, act != XDP_DROP) << f.first;
+	}
+	sr_ban_table_free(bans);
+	relay_pf_worker_fini(&pw);
+}
+
+} // namespace
+#endif
