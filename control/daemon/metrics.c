@@ -8,6 +8,7 @@
 #include "metrics.h"
 #include "metrics_http.h"
 #include "metrics_text.h"
+#include "prefilter_stats.h"
 #include "registry.h"
 #include "traces.h"
 
@@ -22,6 +23,7 @@ metrics_body(void *arg, size_t *len)
 	in.dp_up = dp_client_fd(d->dp) >= 0 &&
 		   dp_client_request(d->dp, &in.dp, sizeof(in.dp.h), DP_STATS, &in.dp,
 				     sizeof(in.dp), NULL, NULL) == 0;
+	in.xdp_up = prefilter_counters(in.xdp) == 0;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	in.ctl.uptime_s = (uint64_t)(now.tv_sec - d->started.tv_sec);
 	in.ctl.control_requests = d->ctl_requests;

@@ -98,6 +98,29 @@ dataplane(FILE *f, const struct dp_stats *st)
 	       "Sources with a request-rate bucket in the data plane.", st->sources);
 }
 
+/* The prefilter's verdicts: in XDP, and in software on ports without XDP. */
+static void
+prefilter(FILE *f, const struct metrics_input *in)
+{
+	static const char *const names[PF_V_MAX] = PF_VERDICT_NAMES;
+	unsigned int i;
+
+	metric(f, "siprelay_prefilter_loaded", GAUGE,
+	       "1 when the XDP prefilter's maps are pinned (the program is loaded), else 0.",
+	       in->xdp_up);
+	if (!in->xdp_up && !in->dp_up)
+		return;
+	family(f, "siprelay_prefilter_packets_total", COUNTER,
+	       "Frames the prefilter judged, by path (xdp: in the kernel driver; software: the "
+	       "data plane's workers on ports without XDP) and verdict.");
+	for (i = 0; i < PF_V_MAX && in->xdp_up; i++)
+		fprintf(f, "siprelay_prefilter_packets_total{path=\"xdp\",verdict=\"%s\"} %" PRIu64
+			"\n", names[i], in->xdp[i]);
+	for (i = 0; i < PF_V_MAX && in->dp_up; i++)
+		fprintf(f, "siprelay_prefilter_packets_total{path=\"software\",verdict=\"%s\"} %"
+			PRIu64 "\n", names[i], in->dp.prefilter_sw[i]);
+}
+
 static void
 control(FILE *f, const struct metrics_control *c)
 {
@@ -140,6 +163,7 @@ metrics_text(const struct metrics_input *in, size_t *len)
 	       "1 when siprelay-control is connected to the data plane, else 0.", in->dp_up);
 	if (in->dp_up)
 		dataplane(f, &in->dp);
+	prefilter(f, in);
 	control(f, &in->ctl);
 	if (ferror(f)) {
 		fclose(f);

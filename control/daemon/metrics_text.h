@@ -36,6 +36,8 @@ struct metrics_control {
 struct metrics_input {
 	bool dp_up;                  /* dp is valid */
 	struct dp_stats dp;
+	bool xdp_up;                 /* the XDP prefilter is loaded: xdp is valid */
+	uint64_t xdp[PF_V_MAX];      /* its verdicts, summed over CPUs */
 	struct metrics_control ctl;
 };
 

@@ -32,7 +32,8 @@ Parsed parse(const std::string &text)
 	static const std::regex help("# HELP ([a-zA-Z_:][a-zA-Z0-9_:]*) [^\\n]+");
 	static const std::regex type("# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge)");
 	static const std::regex sample(
-		"([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[a-z_]+=\"[a-z_]+\"\\})? ([0-9]+)");
+		"([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[a-z_]+=\"[a-z_]+\"(,[a-z_]+=\"[a-z_]+\")*\\})? "
+		"([0-9]+)");
 	Parsed p;
 	std::set<std::string> helped;
 	std::string line, current;
@@ -58,7 +59,7 @@ Parsed parse(const std::string &text)
 			EXPECT_EQ(m[1], current) << "sample outside its family: " << line;
 			std::string key = std::string(m[1]) + std::string(m[2]);
 			EXPECT_EQ(p.sample.count(key), 0u) << "sample twice: " << key;
-			p.sample[key] = strtoull(std::string(m[3]).c_str(), nullptr, 10);
+			p.sample[key] = strtoull(std::string(m[4]).c_str(), nullptr, 10);
 		} else {
 			ADD_FAILURE() << "not exposition format: '" << line << "'";
 		}
@@ -174,10 +175,36 @@ TEST(MetricsText, DataplaneDownLeavesItsFamiliesOut)
 		EXPECT_TRUE(kv.first.rfind("siprelay_control_", 0) == 0 ||
 			    kv.first.rfind("siprelay_rtpproxy_", 0) == 0 ||
 			    kv.first == "siprelay_dataplane_up" || kv.first == "siprelay_traces_running" ||
-			    kv.first == "siprelay_metrics_scrapes_total")
+			    kv.first == "siprelay_metrics_scrapes_total" ||
+			    kv.first == "siprelay_prefilter_loaded") // read from bpffs, not the data plane
 			<< kv.first << " shown without a data plane";
 	}
 	EXPECT_EQ(p.sample["siprelay_control_requests_total"], 31u);
+}
+
+TEST(MetricsText, PrefilterVerdictsByPath)
+{
+	struct metrics_input in = sample_input();
+
+	in.xdp_up = true;
+	for (unsigned i = 0; i < PF_V_MAX; i++) {
+		in.xdp[i] = 100 + i;
+		in.dp.prefilter_sw[i] = 200 + i;
+	}
+	Parsed p = parse(text_of(in));
+	EXPECT_EQ(p.type["siprelay_prefilter_packets_total"], "counter");
+	EXPECT_EQ(p.sample["siprelay_prefilter_loaded"], 1u);
+	EXPECT_EQ(p.sample["siprelay_prefilter_packets_total{path=\"xdp\",verdict=\"banned\"}"],
+		  100u + PF_V_BANNED);
+	EXPECT_EQ(p.sample["siprelay_prefilter_packets_total{path=\"software\",verdict=\"media\"}"],
+		  200u + PF_V_MEDIA);
+	// without XDP: the software path only, and loaded 0
+	in.xdp_up = false;
+	p = parse(text_of(in));
+	EXPECT_EQ(p.sample["siprelay_prefilter_loaded"], 0u);
+	EXPECT_EQ(p.sample.count("siprelay_prefilter_packets_total{path=\"xdp\",verdict=\"banned\"}"), 0u);
+	EXPECT_EQ(p.sample["siprelay_prefilter_packets_total{path=\"software\",verdict=\"sip\"}"],
+		  200u + PF_V_SIP);
 }
 
 // docs/METRICS.md documents every family the formatter writes, with its type.
