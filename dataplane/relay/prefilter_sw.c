@@ -36,15 +36,8 @@ pf_env_sip_take(struct pf_env *e, const struct pf_config *c, const uint8_t src[1
 	return sr_rate_take(e->rates, src, e->now_us);
 }
 
-PF_INLINE bool
-pf_env_pinhole(struct pf_env *e, const struct pf_pinhole_key *k, struct pf_pinhole *out)
-{
-	/* the RTP path's own lookup is the pinhole check here */
-	(void)e;
-	(void)k;
-	memset(out, 0, sizeof(*out));
-	return true;
-}
+/* the RTP path's own lookup is the pinhole check here (prefilter_sw.h) */
+#define PF_PINHOLES_ELSEWHERE
 
 #include <siprelay/prefilter_logic.h>
 

@@ -17,6 +17,9 @@
  *   PF_INLINE bool pf_env_pinhole(struct pf_env *e, const struct pf_pinhole_key *k,
  *                                 struct pf_pinhole *out);
  *       the pinhole of a local address and even port: true and *out when open
+ * or, instead of pf_env_pinhole(), PF_PINHOLES_ELSEWHERE: the includer checks media
+ * ports itself later (the data plane's stream lookup), so every media frame that gets
+ * this far is PF_V_MEDIA and no key is built for it.
  */
 #ifndef SIPRELAY_PREFILTER_LOGIC_H
 #define SIPRELAY_PREFILTER_LOGIC_H
@@ -214,6 +217,15 @@ pf_sip_verdict(struct pf_env *env, const struct pf_config *cfg, const struct pf_
 	return pf_env_sip_take(env, cfg, p->src.addr) ? PF_V_SIP : PF_V_SIP_RATE;
 }
 
+#ifdef PF_PINHOLES_ELSEWHERE
+PF_INLINE enum pf_verdict
+pf_media_verdict(struct pf_env *env, const struct pf_pkt *p)
+{
+	(void)env;
+	(void)p;
+	return PF_V_MEDIA;
+}
+#else
 PF_INLINE enum pf_verdict
 pf_media_verdict(struct pf_env *env, const struct pf_pkt *p)
 {
@@ -237,6 +249,7 @@ pf_media_verdict(struct pf_env *env, const struct pf_pkt *p)
 	/* strict but not latched yet: the signalled address may be a NAT's inside one */
 	return !known || same ? PF_V_MEDIA : PF_V_MEDIA_SOURCE;
 }
+#endif
 
 /* The verdict on a frame of len bytes at data, by the order of prefilter.h. */
 PF_INLINE enum pf_verdict

@@ -12,6 +12,9 @@ extern "C" {
 #include <rte_lcore.h>
 #include <rte_rcu_qsbr.h>
 
+#include <siprelay/guard.h>
+
+#include "prefilter_cfg.h"
 #include "session_table.h"
 #include "worker.h"
 }
@@ -466,6 +469,60 @@ TEST(RingRelay, CreateDeleteWhileTrafficFlows)
 	EXPECT_EQ(total, (uint64_t)rounds * 8 + 16 + 4 + r.verdict(RELAY_V_SERVICE));
 	EXPECT_EQ(r.verdict(RELAY_V_DROP_NO_NEIGH), 2u); // the warm-up, before ARP
 	EXPECT_EQ(relay_table_count(r.rt->dp.table), 0u);
+}
+
+} // namespace
+
+namespace {
+
+// The software prefilter on ports without XDP (net_ring here): a banned source's media
+// is dropped before classification even reaches a stream, SIP from it too; the rest
+// flows, and every frame is counted under its prefilter verdict.
+TEST(RingRelay, SoftwarePrefilterDropsBannedSourcesMedia)
+{
+	RingRelay r;
+	ASSERT_TRUE(r.start("pfsw"));
+	unsigned n_pf = 0;
+	char err[160];
+	ASSERT_EQ(relay_prefilter_configure(&r.rt->cfg, &n_pf, err, sizeof(err)), 0) << err;
+	EXPECT_EQ(n_pf, 0u); // no kernel interface: nothing for XDP
+	ASSERT_TRUE(r.rt->cfg.iface[0].pf_soft);
+	struct dp_reply c = r.create(leg4("access", "198.18.1.2", 4000), leg4("core", "198.18.2.2", 5000));
+	ASSERT_EQ(c.h.status, 0);
+	uint16_t pa = c.local[0].port;
+	Frame pl = rtp_payload(1, 160, 0x1234);
+
+	r.inject(0, from_a(r, "198.18.1.2", 4000, pa, pl));
+	r.pump(); // latches, resolves B
+	r.inject(0, from_a(r, "198.18.1.2", 4000, pa, pl));
+	r.pump();
+	size_t fwd = r.out[1].size();
+	EXPECT_GE(fwd, 1u);
+	const struct relay_pf_worker &pw = r.rt->workers[0]->pf;
+	uint64_t media0 = pw.verdicts[PF_V_MEDIA], banned0 = pw.verdicts[PF_V_BANNED];
+
+	// a ban snapshot as the service loop publishes it
+	struct sr_ban_table *bans = sr_ban_table_create(4);
+	ASSERT_NE(bans, nullptr);
+	struct sr_ban b = {};
+	ASSERT_EQ(sr_prefix_parse("198.18.1.2", &b.pfx), 0);
+	ASSERT_EQ(sr_ban_add(bans, &b), 1);
+	__atomic_store_n(&r.rt->dp.pf_bans, bans, __ATOMIC_RELEASE);
+	for (int k = 0; k < 3; k++)
+		r.inject(0, from_a(r, "198.18.1.2", 4000, pa, pl));
+	r.inject(0, from_a(r, "198.18.1.2", 5060, 5060, Frame(20, 'x'))); // its SIP as well
+	r.pump();
+	EXPECT_EQ(r.out[1].size(), fwd) << "a banned source's media went through";
+	EXPECT_EQ(pw.verdicts[PF_V_BANNED] - banned0, 4u);
+	EXPECT_EQ(r.verdict(RELAY_V_DROP_PREFILTER), 4u);
+
+	// unbanned: its media flows again, counted as media
+	__atomic_store_n(&r.rt->dp.pf_bans, (struct sr_ban_table *)nullptr, __ATOMIC_RELEASE);
+	r.inject(0, from_a(r, "198.18.1.2", 4000, pa, pl));
+	r.pump();
+	EXPECT_EQ(r.out[1].size(), fwd + 1);
+	EXPECT_EQ(pw.verdicts[PF_V_MEDIA] - media0, 1u);
+	sr_ban_table_free(bans);
 }
 
 } // namespace
