@@ -26,6 +26,10 @@ int cmd_session(const struct ctl_opts *opts, int argc, char **argv);
 int cmd_ban(const struct ctl_opts *opts, int argc, char **argv);
 int cmd_limits(const struct ctl_opts *opts, int argc, char **argv);
 int cmd_reload(const struct ctl_opts *opts, int argc, char **argv);
+/* cmd_registrations.c */
+int cmd_registrations(const struct ctl_opts *opts, int argc, char **argv);
+/* cmd_rules.c */
+int cmd_rules(const struct ctl_opts *opts, int argc, char **argv);
 /* cmd_trace.c */
 int cmd_trace(const struct ctl_opts *opts, int argc, char **argv);
 

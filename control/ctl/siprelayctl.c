@@ -34,6 +34,12 @@ static const struct ctl_cmd commands[] = {
 	  "\t\t\t0 = permanent. Expired bans disappear on their own; the data plane keeps\n"
 	  "\t\t\tthem across restarts of siprelay-control, not its own",
 	  cmd_ban },
+	{ "rules", "[--json]",
+	  "the data plane's signature rules ([security] rules = FILE, format in\n"
+	  "\t\t\tconfig/rules.default): id, where, action and hits of each; messages\n"
+	  "\t\t\tdropped, rejected (403) and banned by them; automatic bans for password\n"
+	  "\t\t\tguessing and flooding (their reasons show in ban list). reload swaps them",
+	  cmd_rules },
 	{ "limits", "get | set [--cps N] [--cps-burst N] [--source-rate N] [--source-burst N]",
 	  "new calls per second (over it: 500) and SIP requests per second from one\n"
 	  "\t\t\taccess-side source (over it: dropped); 0 = unlimited, a burst of 0 = the\n"
@@ -53,6 +59,11 @@ static const struct ctl_cmd commands[] = {
 	  "\t\t\t.pcapng in /var/lib/siprelay (else /tmp); an existing file is kept\n"
 	  "\t\t\tunless --overwrite. Limits default to 100000 packets and 1 h (0 = none)",
 	  cmd_trace },
+	{ "registrations", "[--json]",
+	  "phones registered through the relay: AOR, the address their REGISTER came\n"
+	  "\t\t\tfrom (their NAT binding), state (pending, registered, unreachable when\n"
+	  "\t\t\tkeepalive OPTIONS go unanswered), NAT, expiry and keepalives answered",
+	  cmd_registrations },
 	{ "sip-check", "FILE...",
 	  "parse each file as one SIP message (offline) and print one JSON verdict per line;\n"
 	  "\t\t\texit 0 when all are valid, 1 when any is not, 2 on a usage or read error",

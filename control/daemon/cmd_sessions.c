@@ -55,6 +55,8 @@ leg_json(const struct dp_leg_state *l)
 		      "idle_ms", l->idle_ms == UINT64_MAX ? (json_int_t)-1 : (json_int_t)l->idle_ms,
 		      "drops", total,
 		      "drops_by_reason", drops);
+	/* a party behind NAT: the data plane latches its leg whatever the settings */
+	json_object_set_new(o, "nat", json_boolean(l->flags & DP_LEG_NAT));
 	return o;
 }
 

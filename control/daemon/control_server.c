@@ -27,6 +27,8 @@ static const ctl_handler handlers[CTL_CMD_MAX] = {
 	[CTL_TRACE_START] = cmd_trace_start,
 	[CTL_TRACE_STOP] = cmd_trace_stop,
 	[CTL_TRACE_LIST] = cmd_trace_list,
+	[CTL_RULES] = cmd_rules,
+	[CTL_REGISTRATIONS] = cmd_registrations,
 };
 
 static json_t *

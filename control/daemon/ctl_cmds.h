@@ -30,6 +30,10 @@ json_t *cmd_ban_list(struct ctl_daemon *d, const struct ctl_request *r);
 json_t *cmd_limits_get(struct ctl_daemon *d, const struct ctl_request *r);
 json_t *cmd_limits_set(struct ctl_daemon *d, const struct ctl_request *r);
 json_t *cmd_reload(struct ctl_daemon *d, const struct ctl_request *r);
+/* cmd_rules.c: the signature rules, and stats' "rules" section (NULL: no SIP path) */
+json_t *cmd_rules(struct ctl_daemon *d, const struct ctl_request *r);
+json_t *rules_stats_json(struct ctl_daemon *d);
+json_t *cmd_registrations(struct ctl_daemon *d, const struct ctl_request *r);
 
 /* {"error": printf text} */
 json_t *ctl_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

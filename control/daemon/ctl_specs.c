@@ -52,6 +52,8 @@ static const struct ctl_spec specs[CTL_CMD_MAX] = {
 		{ "all", CTL_T_BOOL, CTL_F_ONE_OF, 0, 0 },
 	} },
 	{ CTL_TRACE_LIST, "trace list", { { 0 } } },
+	{ CTL_REGISTRATIONS, "registrations", { { 0 } } },
+	{ CTL_RULES, "rules", { { 0 } } },
 };
 
 const struct ctl_spec *

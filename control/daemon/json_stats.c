@@ -11,6 +11,7 @@
 #include "json_stats.h"
 #include "prefilter_stats.h"
 #include "registry.h"
+#include "ctl_cmds.h"
 
 static json_t *
 error_obj(const char *what, int err)
@@ -86,6 +87,10 @@ json_stats(struct ctl_daemon *d)
 	json_object_set_new(sip, "rate_limited", json_integer((json_int_t)st.sip_rate_limited));
 	json_object_set_new(sip, "bans", json_integer(st.bans));
 	json_object_set_new(sip, "sources_tracked", json_integer(st.sources));
+	/* signature rules and automatic bans (cmd_rules.c): absent without a SIP path */
+	json_t *rules = rules_stats_json(d);
+	if (rules != NULL)
+		json_object_set_new(res, "rules", rules);
 	/* sessions ended by the idle, final and offer timeouts (expiry.c) */
 	if (d->expiry != NULL)
 		json_object_set_new(res, "timeouts", expiry_json(d->expiry));

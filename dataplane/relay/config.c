@@ -26,6 +26,7 @@ relay_config_defaults(struct relay_config *c)
 	c->relatch_after = 10;
 	c->neigh_timeout_s = 300;
 	c->neigh_size = 4096;
+	relay_config_security_defaults(&c->security);
 }
 
 static int
@@ -261,6 +262,8 @@ relay_config_load(struct relay_config *c, const char *path, char *err, size_t le
 		if (ret == 0)
 			ret = relay_config_sip_load(&c->sip, f, c->iface, iface_secs, c->n_ifaces,
 						    err, len);
+		if (ret == 0)
+			ret = relay_config_security_load(&c->security, f, path, err, len);
 	}
 	rte_cfgfile_close(f);
 	if (ret == 0 && c->n_ifaces == 0) {

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "config_security.h"
 #include "config_sip.h"
 #include "iface.h"
 
@@ -26,6 +27,7 @@ struct relay_config {
 	unsigned int n_ifaces;
 	struct relay_iface iface[RELAY_MAX_IFACES];
 	struct relay_sip_settings sip;
+	struct relay_security_settings security; /* [security]: rules, automatic bans */
 };
 
 void relay_config_defaults(struct relay_config *c);

@@ -16,6 +16,7 @@
 #include "config_where.h"
 #include "runtime.h"
 #include "sip_guard.h"
+#include "sip_security.h"
 #include "sip_service.h"
 
 #define BIT(b) (1u << (b))
@@ -95,6 +96,9 @@ proxy_apply(struct relay_runtime *rt, const struct relay_sip_settings *st, uint6
 	pc.record_route = st->record_route;
 	pc.strip_ice = st->strip_ice;
 	pc.force_rport = st->force_rport;
+	pc.keepalive = st->keepalive;
+	pc.keepalive_interval_s = st->keepalive_interval_s;
+	pc.keepalive_max_missed = st->keepalive_max_missed;
 	snprintf(pc.server, sizeof(pc.server), "%s", st->server);
 	return sr_proxy_update(p, &pc, now_us);
 }
@@ -104,6 +108,8 @@ relay_reload(struct relay_runtime *rt, uint64_t now_us, uint32_t *applied, uint3
 	     char *err, size_t errlen)
 {
 	struct relay_config next;
+	struct relay_security *sec;
+	struct sr_ruleset *rules;
 	const uint8_t live_legs = RELAY_LEG_STRICT | RELAY_LEG_NO_LATCH;
 	char why[200];
 	int ret;
@@ -119,13 +125,27 @@ relay_reload(struct relay_runtime *rt, uint64_t now_us, uint32_t *applied, uint3
 		relay_config_where(rt->cfg.path, why, err, errlen);
 		return ret;
 	}
+	/* the rules file compiles before anything changes: a bad one refuses the reload */
+	sec = rt->sip != NULL ? relay_sip_security(rt->sip) : NULL;
+	ret = relay_security_prepare(sec, &next.security, &rules, err, errlen);
+	if (ret < 0)
+		return ret;
 	relay_reload_diff(&rt->cfg, rt->guard ? &rt->guard->file : &rt->cfg, &next, applied, restart);
 	ret = proxy_apply(rt, &next.sip, now_us);
 	if (ret < 0) {
 		snprintf(err, errlen, "%s: [sip] settings refused by the SIP proxy", rt->cfg.path);
 		*applied = *restart = 0;
+		relay_security_drop(rules);
 		return ret;
 	}
+	if (sec != NULL && (rules != NULL || rt->cfg.security.rules[0] != '\0'))
+		*applied |= BIT(RELOAD_RULES);
+	if (sec != NULL &&
+	    memcmp(&rt->cfg.security.ab, &next.security.ab, sizeof(next.security.ab)) != 0)
+		*applied |= BIT(RELOAD_SECURITY);
+	relay_security_commit(sec, &next.security, rules);
+	memcpy(rt->cfg.security.rules, next.security.rules, sizeof(rt->cfg.security.rules));
+	rt->cfg.security.ab = next.security.ab;
 	rt->cfg.sip.upstream = next.sip.upstream;
 	rt->cfg.sip.cps_limit = next.sip.cps_limit;
 	rt->cfg.sip.cps_burst = next.sip.cps_burst;
@@ -137,6 +157,9 @@ relay_reload(struct relay_runtime *rt, uint64_t now_us, uint32_t *applied, uint3
 	rt->cfg.sip.record_route = next.sip.record_route;
 	rt->cfg.sip.strip_ice = next.sip.strip_ice;
 	rt->cfg.sip.force_rport = next.sip.force_rport;
+	rt->cfg.sip.keepalive = next.sip.keepalive;
+	rt->cfg.sip.keepalive_interval_s = next.sip.keepalive_interval_s;
+	rt->cfg.sip.keepalive_max_missed = next.sip.keepalive_max_missed;
 	memcpy(rt->cfg.sip.server, next.sip.server, sizeof(rt->cfg.sip.server));
 	/* defaults of legs made from now on; live legs keep theirs */
 	rt->cfg.leg_flags = (uint8_t)((rt->cfg.leg_flags & ~live_legs) | (next.leg_flags & live_legs));

@@ -20,6 +20,9 @@ enum relay_reload_bit {
 	RELOAD_INTERFACES = 16, RELOAD_CAPACITY, RELOAD_MBUFS, RELOAD_SOCKET,
 	RELOAD_MAX_SESSIONS, RELOAD_POLLING, RELOAD_RELATCH, RELOAD_NEIGH_SIZE,
 	RELOAD_MAX_BANS, RELOAD_MAX_SOURCES, RELOAD_PRELOAD,
+	/* applied: the rules file compiled and swapped in (or dropped), [security]'s
+	 * thresholds of automatic bans */
+	RELOAD_RULES = 27, RELOAD_SECURITY,
 };
 
 /*

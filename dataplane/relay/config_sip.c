@@ -109,6 +109,10 @@ relay_config_sip_load(struct relay_sip_settings *s, struct rte_cfgfile *f,
 	s->record_route = true;
 	s->strip_ice = true;
 	snprintf(s->server, sizeof(s->server), "siprelay");
+	s->max_bindings = 4096;
+	s->keepalive = 2; /* SR_PROXY_KA_OPTIONS */
+	s->keepalive_interval_s = 30;
+	s->keepalive_max_missed = 3;
 
 	for (i = 0; i < n_ifaces; i++) {
 		v = rte_cfgfile_get_entry(f, iface_sections[i], "role");
@@ -140,8 +144,26 @@ relay_config_sip_load(struct relay_sip_settings *s, struct rte_cfgfile *f,
 	    (ret = get_u32(f, sec, "retry_after", 86400, &s->retry_after_s, err, len)) ||
 	    (ret = get_bool(f, sec, "record_route", &s->record_route, err, len)) ||
 	    (ret = get_bool(f, sec, "strip_ice", &s->strip_ice, err, len)) ||
-	    (ret = get_bool(f, sec, "force_rport", &s->force_rport, err, len)))
+	    (ret = get_bool(f, sec, "force_rport", &s->force_rport, err, len)) ||
+	    (ret = get_u32(f, sec, "max_registrations", 1u << 20, &s->max_bindings, err, len)) ||
+	    (ret = get_u32(f, sec, "keepalive_interval", 3600, &s->keepalive_interval_s, err, len)) ||
+	    (ret = get_u32(f, sec, "keepalive_max_missed", 100, &s->keepalive_max_missed, err, len)))
 		return ret;
+	if (s->keepalive_interval_s == 0)
+		return bad(err, len, sec, "keepalive_interval", "0");
+	if (s->keepalive_max_missed == 0)
+		return bad(err, len, sec, "keepalive_max_missed", "0");
+	/* keepalives to registered phones behind NAT: off, crlf (RFC 5626) or options */
+	if ((v = rte_cfgfile_get_entry(f, sec, "keepalive")) != NULL) {
+		if (!strcmp(v, "off"))
+			s->keepalive = 0;
+		else if (!strcmp(v, "crlf"))
+			s->keepalive = 1;
+		else if (!strcmp(v, "options"))
+			s->keepalive = 2;
+		else
+			return bad(err, len, sec, "keepalive", v);
+	}
 	if (s->max_sessions == 0)
 		return bad(err, len, sec, "max_sessions", "0");
 	if (s->max_sources == 0)

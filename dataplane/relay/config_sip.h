@@ -36,6 +36,10 @@ struct relay_sip_settings {
 	bool strip_ice;
 	bool force_rport;
 	char server[64];              /* Server header of the relay's own answers */
+	uint32_t max_bindings;        /* registrations the relay anchors; 0 = none */
+	uint8_t keepalive;            /* enum sr_proxy_keepalive: off, crlf, options */
+	uint32_t keepalive_interval_s;
+	uint32_t keepalive_max_missed;
 };
 
 /* Parses [sip] and "role" of each [interface NAME] (c_ifaces are already parsed, in

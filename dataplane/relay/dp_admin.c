@@ -19,6 +19,7 @@
 #include "runtime.h"
 #include "session_table.h"
 #include "sip_guard.h"
+#include "sip_security.h"
 #include "sip_service.h"
 
 _Static_assert(sizeof(struct dp_ban_list) <= DP_MSG_MAX, "dp_ban_list too big");
@@ -45,6 +46,8 @@ relay_admin_need(uint16_t type)
 	case DP_SESSION_DELETE:
 	case DP_SESSION_FIND:
 		return sizeof(struct dp_session);
+	case DP_RULES_LIST:
+		return offsetof(struct dp_rules_list, e);
 	default:
 		return 0;
 	}
@@ -74,26 +77,42 @@ prefix_of(const struct dp_ban_entry *e, struct sr_prefix *p)
 	return 0;
 }
 
-static int
-ban_add(struct relay_runtime *rt, const struct dp_ban *req, struct dp_reply *r, uint64_t now)
+int
+relay_ban_add(struct relay_runtime *rt, const struct sr_prefix *pfx, uint32_t ttl_s,
+	      const char *reason, uint64_t now)
 {
 	struct sr_ban b;
 	int ret;
 
+	if (rt->guard == NULL)
+		return -EOPNOTSUPP;
 	memset(&b, 0, sizeof(b));
-	if (prefix_of(&req->b, &b.pfx) < 0)
-		return -EINVAL;
-	if (memchr(req->b.reason, '\0', sizeof(req->b.reason)) == NULL)
-		return -EINVAL;
-	memcpy(b.reason, req->b.reason, sizeof(b.reason));
+	b.pfx = *pfx;
+	snprintf(b.reason, sizeof(b.reason), "%s", reason);
 	b.added_us = now;
-	b.expires_us = req->b.ttl_s ? now + (uint64_t)req->b.ttl_s * 1000000 : 0;
+	b.expires_us = ttl_s ? now + (uint64_t)ttl_s * 1000000 : 0;
 	ret = sr_ban_add(rt->guard->g.bans, &b);
 	if (ret < 0)
 		return ret;
 	/* the same ban in XDP, so that the source's traffic stops before the data plane */
-	relay_pinholes_ban(&rt->pinholes, &b.pfx, req->b.ttl_s);
+	relay_pinholes_ban(&rt->pinholes, &b.pfx, ttl_s);
 	relay_pf_soft_publish_bans(rt); /* and for the workers of ports without XDP */
+	return ret;
+}
+
+static int
+ban_add(struct relay_runtime *rt, const struct dp_ban *req, struct dp_reply *r, uint64_t now)
+{
+	struct sr_prefix p;
+	int ret;
+
+	if (prefix_of(&req->b, &p) < 0)
+		return -EINVAL;
+	if (memchr(req->b.reason, '\0', sizeof(req->b.reason)) == NULL)
+		return -EINVAL;
+	ret = relay_ban_add(rt, &p, req->b.ttl_s, req->b.reason, now);
+	if (ret < 0)
+		return ret;
 	r->count = (uint32_t)ret;
 	return 0;
 }
@@ -294,6 +313,17 @@ handle(struct relay_runtime *rt, const void *msg, void *out, const struct relay_
 		reply_hdr(oh, DP_SESSION_FIND, h->seq, sizeof(struct dp_session));
 		ret = session_find(rt, msg, out);
 		break;
+	case DP_RULES_LIST: {
+		struct relay_security *sec = rt->sip != NULL ? relay_sip_security(rt->sip) : NULL;
+
+		reply_hdr(oh, DP_RULES_LIST, h->seq, sizeof(struct dp_rules_list));
+		((struct dp_rules_list *)out)->cursor = ((const struct dp_rules_list *)msg)->cursor;
+		if (sec == NULL)
+			ret = -EOPNOTSUPP; /* no SIP path: nothing to match */
+		else
+			relay_security_list(sec, out);
+		break;
+	}
 	default:
 		reply_hdr(oh, DP_REPLY, h->seq, sizeof(struct dp_reply));
 		ret = -EOPNOTSUPP;

@@ -16,6 +16,7 @@
 #include "runtime.h"
 #include "rtp_stats.h"
 #include "session_table.h"
+#include "sip_reg_ops.h"
 #include "sip_service.h"
 #include "sip_trace.h"
 
@@ -223,6 +224,30 @@ do_update(struct relay_runtime *rt, const struct dp_stream_update *u)
 	return 0;
 }
 
+/* A leg's flags as dataplane.sock names them (DP_LEG_*): the bits differ. */
+static uint16_t
+dp_leg_flags(uint8_t f)
+{
+	static const struct {
+		uint8_t relay;
+		uint16_t dp;
+	} map[] = {
+		{ RELAY_LEG_RTCP_MUX, DP_LEG_RTCP_MUX },
+		{ RELAY_LEG_STRICT, DP_LEG_STRICT },
+		{ RELAY_LEG_NO_LATCH, DP_LEG_NO_LATCH },
+		{ RELAY_LEG_LATCHED_RTP, DP_LEG_LATCHED_RTP },
+		{ RELAY_LEG_LATCHED_RTCP, DP_LEG_LATCHED_RTCP },
+		{ RELAY_LEG_NAT, DP_LEG_NAT },
+	};
+	uint16_t d = 0;
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(map); i++)
+		if (f & map[i].relay)
+			d |= map[i].dp;
+	return d;
+}
+
 static void
 leg_state(const struct relay_runtime *rt, const struct relay_stream *s, unsigned int leg,
 	  uint64_t now_us, struct dp_leg_state *d)
@@ -237,9 +262,7 @@ leg_state(const struct relay_runtime *rt, const struct relay_stream *s, unsigned
 	leg_addr(rt, l, &d->local);
 	for (c = 0; c < RELAY_COMP_MAX; c++)
 		ep_to_dp(&d->remote[c], &l->remote[c]);
-	d->flags = (uint16_t)(l->flags & (RELAY_LEG_RTCP_MUX | RELAY_LEG_STRICT |
-					  RELAY_LEG_NO_LATCH | RELAY_LEG_LATCHED_RTP |
-					  RELAY_LEG_LATCHED_RTCP));
+	d->flags = dp_leg_flags(l->flags);
 	d->clock_rate = l->clock_rate;
 	d->packets = st->packets;
 	d->bytes = st->bytes;
@@ -347,6 +370,10 @@ relay_ops_handle(struct relay_runtime *rt, const void *msg, size_t len,
 	}
 	if (h->type >= DP_TRACE_ADD && h->type <= DP_TRACE_LIST) {
 		relay_trace_request(rt, msg, len, io); /* sip_trace_ops.c */
+		return;
+	}
+	if (h->type == DP_REG_LIST) {
+		relay_reg_request(rt, msg, len, io); /* sip_reg_ops.c */
 		return;
 	}
 	if (relay_admin_need(h->type) != 0) {

@@ -30,6 +30,7 @@
 #include "service.h"
 #include "session_table.h"
 #include "sip_guard.h"
+#include "sip_security.h"
 #include "sip_service.h"
 #include "sip_trace.h"
 
@@ -45,6 +46,7 @@ struct relay_sip {
 	struct sr_proxy *proxy;
 	struct rte_hash *streams;
 	struct relay_sip_counters cnt;
+	struct relay_security *sec; /* signature rules, automatic bans (sip_security.h) */
 	struct relay_port_pool ports[RELAY_MAX_IFACES];
 	char out_buf[2][SR_PROXY_DGRAM_MAX];
 };
@@ -121,6 +123,8 @@ leg_from_proxy(const struct relay_sip *s, const struct sr_proxy_leg *p, struct r
 	l->flags = s->rt->cfg.leg_flags & (RELAY_LEG_STRICT | RELAY_LEG_NO_LATCH);
 	if (p->rtcp_mux)
 		l->flags |= RELAY_LEG_RTCP_MUX;
+	if (p->nat) /* what a party behind NAT signals is unreachable: follow what it sends */
+		l->flags = (uint8_t)((l->flags & ~RELAY_LEG_NO_LATCH) | RELAY_LEG_NAT);
 	if (l->family == RELAY_FAMILY_IPV4) {
 		memcpy(&l->local_addr, p->local.addr, 4);
 	} else if (l->family == RELAY_FAMILY_IPV6) {
@@ -371,6 +375,24 @@ glean(struct relay_sip *s, const struct relay_iface *ifc, struct rte_mbuf *m,
 			   eth->src_addr.addr_bytes, now_us, true, false);
 }
 
+/* The signature rules and automatic bans on what an access-side source sends (after
+ * the guard, before the proxy). True: the datagram stops here, perhaps answered. */
+static bool
+security_check(struct relay_sip *s, const struct sr_proxy_pkt *in, struct sr_proxy_out *out,
+	       uint64_t now_us)
+{
+	enum relay_sec_verdict v;
+
+	v = relay_security_check(s->sec, &in->src, in->data, in->len, now_us, out->buf, out->cap,
+				 &out->len);
+	if (v == RELAY_SEC_REJECT) {
+		out->iface = in->iface;
+		out->dst = in->src;
+		send_datagram(s, out, now_us);
+	}
+	return v != RELAY_SEC_PASS;
+}
+
 void
 relay_sip_input(struct relay_sip *s, const struct relay_iface *ifc, struct rte_mbuf *m,
 		uint64_t now_us)
@@ -378,6 +400,7 @@ relay_sip_input(struct relay_sip *s, const struct relay_iface *ifc, struct rte_m
 	struct sr_proxy_out out[2];
 	struct sr_proxy_pkt in;
 	unsigned int n, i;
+	bool access;
 
 	s->cnt.rx_datagrams++;
 	relay_trace_sip(s->rt, ifc, DP_TRACE_IN, rte_pktmbuf_mtod(m, const void *),
@@ -388,24 +411,43 @@ relay_sip_input(struct relay_sip *s, const struct relay_iface *ifc, struct rte_m
 		return;
 	}
 	in.iface = ifc->index;
-	if (relay_guard_drop(s->rt->guard, s->rt->cfg.sip.role[ifc->index] == RELAY_ROLE_ACCESS,
-			     &in.src, in.data, in.len, now_us)) {
+	access = s->rt->cfg.sip.role[ifc->index] == RELAY_ROLE_ACCESS;
+	if (relay_guard_drop(s->rt->guard, access, &in.src, in.data, in.len, now_us)) {
 		rte_pktmbuf_free(m); /* banned or over its rate: counted by the guard */
 		return;
 	}
 	glean(s, ifc, m, &in.src, now_us);
 	for (i = 0; i < RTE_DIM(out); i++)
 		out[i] = (struct sr_proxy_out){ .buf = s->out_buf[i], .cap = sizeof(s->out_buf[i]) };
+	if (access && security_check(s, &in, out, now_us)) {
+		rte_pktmbuf_free(m); /* dropped or answered by the rules or an automatic ban */
+		return;
+	}
 	n = sr_proxy_input(s->proxy, &in, out, RTE_DIM(out), now_us);
 	rte_pktmbuf_free(m);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		if (s->rt->cfg.sip.role[out[i].iface < RELAY_MAX_IFACES ? out[i].iface : 0] ==
+		    RELAY_ROLE_ACCESS)
+			relay_security_sent(s->sec, &out[i].dst, out[i].buf, out[i].len, now_us);
 		send_datagram(s, &out[i], now_us);
+	}
 }
 
 void
 relay_sip_tick(struct relay_sip *s, uint64_t now_us)
 {
+	struct sr_proxy_out out[2];
+	unsigned int n, i;
+
 	sr_proxy_tick(s->proxy, now_us);
+	/* binding expiry and keepalives to phones behind NAT */
+	do {
+		for (i = 0; i < RTE_DIM(out); i++)
+			out[i] = (struct sr_proxy_out){ .buf = s->out_buf[i], .cap = sizeof(s->out_buf[i]) };
+		n = sr_proxy_reg_tick(s->proxy, out, RTE_DIM(out), now_us);
+		for (i = 0; i < n; i++)
+			send_datagram(s, &out[i], now_us);
+	} while (n == RTE_DIM(out));
 	relay_trace_tick(s->rt, now_us);
 }
 
@@ -428,6 +470,12 @@ struct sr_proxy *
 relay_sip_proxy(struct relay_sip *s)
 {
 	return s->proxy;
+}
+
+struct relay_security *
+relay_sip_security(struct relay_sip *s)
+{
+	return s->sec;
 }
 
 /* ---- life cycle ---- */
@@ -470,6 +518,10 @@ proxy_config(const struct relay_runtime *rt, struct sr_proxy_config *pc, char *e
 	pc->strip_ice = st->strip_ice;
 	pc->force_rport = st->force_rport;
 	snprintf(pc->server, sizeof(pc->server), "%s", st->server);
+	pc->max_bindings = st->max_bindings;
+	pc->keepalive = st->keepalive;
+	pc->keepalive_interval_s = st->keepalive_interval_s;
+	pc->keepalive_max_missed = st->keepalive_max_missed;
 	if (pc->n_ifaces == 0) {
 		snprintf(err, len, "no interface has a SIP role");
 		return -EINVAL;
@@ -526,6 +578,11 @@ relay_sip_create(struct relay_runtime *rt, struct relay_sip **out, char *err, si
 		ret = -ENOMEM;
 		goto fail;
 	}
+	ret = relay_security_create(rt, &s->sec, err, errlen); /* compiles the rules file */
+	if (ret < 0) {
+		sr_proxy_destroy(s->proxy);
+		goto fail;
+	}
 	*out = s;
 	return 0;
 fail:
@@ -540,6 +597,7 @@ relay_sip_free(struct relay_sip *s)
 	if (s == NULL)
 		return;
 	sr_proxy_destroy(s->proxy); /* deletes every stream through the callbacks */
+	relay_security_free(s->sec);
 	rte_hash_free(s->streams);
 	rte_free(s);
 }

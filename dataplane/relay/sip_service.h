@@ -10,6 +10,7 @@
 struct rte_mbuf;
 struct relay_runtime;
 struct relay_sip;
+struct relay_security;
 struct sr_proxy;
 struct sr_proxy_stats;
 
@@ -38,5 +39,7 @@ void relay_sip_counters(const struct relay_sip *s, struct relay_sip_counters *c,
 			struct sr_proxy_stats *proxy);
 /* The proxy itself, for the control plane's requests (sessions, live settings). */
 struct sr_proxy *relay_sip_proxy(struct relay_sip *s);
+/* Its signature rules and automatic bans (sip_security.h). */
+struct relay_security *relay_sip_security(struct relay_sip *s);
 
 #endif

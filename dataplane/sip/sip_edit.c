@@ -197,6 +197,13 @@ int sr_sip_edit_set_contact_uri(struct sr_sip_editor *ed, const char *uri)
 	return splice(ed, offset_of(ed, na.uri.p), na.uri.len, "<", uri, ">");
 }
 
+int sr_sip_edit_set_ruri(struct sr_sip_editor *ed, const char *uri)
+{
+	if (ed->m->kind != SR_SIP_REQUEST || ed->m->ruri.p == NULL)
+		return -EINVAL;
+	return splice(ed, offset_of(ed, ed->m->ruri.p), ed->m->ruri.len, uri, NULL, NULL);
+}
+
 int sr_sip_edit_set_body(struct sr_sip_editor *ed, const char *body, size_t len)
 {
 	if (len > UINT32_MAX / 2)

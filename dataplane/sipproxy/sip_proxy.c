@@ -17,6 +17,8 @@ void sr_proxy_config_init(struct sr_proxy_config *cfg)
 	cfg->half_open_us = 60ULL * 1000000;
 	cfg->record_route = true;
 	cfg->strip_ice = true;
+	cfg->keepalive_interval_s = 30;
+	cfg->keepalive_max_missed = 3;
 }
 
 /* Header text goes into answers verbatim: no control characters. */
@@ -71,6 +73,12 @@ static int check_config(struct sr_proxy *p)
 	c->server[sizeof(c->server) - 1] = '\0';
 	if (!printable(c->server))
 		return -EINVAL;
+	if (c->keepalive > SR_PROXY_KA_OPTIONS)
+		return -EINVAL;
+	if (c->keepalive_interval_s == 0)
+		c->keepalive_interval_s = 30;
+	if (c->keepalive_max_missed == 0)
+		c->keepalive_max_missed = 3;
 	return 0;
 }
 
@@ -94,6 +102,11 @@ struct sr_proxy *sr_proxy_create(const struct sr_proxy_config *cfg, const struct
 	rc = check_config(p);
 	if (rc == 0)
 		rc = sp_table_init(&p->tab, p->cfg.max_sessions);
+	if (rc == 0) {
+		rc = sp_reg_init(&p->reg, p->cfg.max_bindings);
+		if (rc < 0)
+			sp_table_fini(&p->tab);
+	}
 	if (rc < 0) {
 		free(p);
 		errno = -rc;
@@ -114,6 +127,7 @@ void sr_proxy_destroy(struct sr_proxy *p)
 		if (p->tab.s[i].state != SP_FREE)
 			sp_session_end(p, &p->tab.s[i]);
 	sp_table_fini(&p->tab);
+	sp_reg_fini(&p->reg);
 	free(p);
 }
 
@@ -143,7 +157,7 @@ unsigned sr_proxy_input(struct sr_proxy *p, const struct sr_proxy_pkt *in, struc
 	if (p->msg.kind == SR_SIP_REQUEST)
 		return sp_request(p, in, (unsigned)pos, out, now_us);
 	if (p->msg.kind == SR_SIP_RESPONSE)
-		return sp_response(p, out);
+		return sp_response(p, in, out, now_us);
 	sp_drop(p, SR_PROXY_DROP_KIND);
 	return 0;
 }

@@ -33,7 +33,8 @@ int sr_proxy_update(struct sr_proxy *p, const struct sr_proxy_config *cfg, uint6
 		up.port = 5060;
 	if (memchr(cfg->server, '\0', sizeof(cfg->server)) == NULL || !printable(cfg->server))
 		return -EINVAL;
-	if (cfg->on_exhaustion > SR_PROXY_EXHAUST_BYPASS)
+	if (cfg->on_exhaustion > SR_PROXY_EXHAUST_BYPASS || cfg->keepalive > SR_PROXY_KA_OPTIONS ||
+	    cfg->keepalive_interval_s == 0 || cfg->keepalive_max_missed == 0)
 		return -EINVAL;
 	/* a new limit starts from a full bucket; an unchanged one keeps its state */
 	if (cfg->cps_limit != p->cfg.cps_limit || cfg->cps_burst != p->cfg.cps_burst)
@@ -47,6 +48,10 @@ int sr_proxy_update(struct sr_proxy *p, const struct sr_proxy_config *cfg, uint6
 	p->cfg.record_route = cfg->record_route;
 	p->cfg.strip_ice = cfg->strip_ice;
 	p->cfg.force_rport = cfg->force_rport;
+	/* keepalives: bindings already scheduled keep their next time */
+	p->cfg.keepalive = cfg->keepalive;
+	p->cfg.keepalive_interval_s = cfg->keepalive_interval_s;
+	p->cfg.keepalive_max_missed = cfg->keepalive_max_missed;
 	memcpy(p->cfg.server, cfg->server, sizeof(p->cfg.server));
 	return 0;
 }

@@ -96,6 +96,44 @@ struct sp_ifaddr {
 	uint8_t media_addr[16];
 };
 
+/* A binding of the registration table (sp_reg.c). */
+struct sp_binding {
+	uint64_t token;              /* 0: free slot */
+	uint64_t txn_hash;           /* Call-ID of the last REGISTER forwarded for it */
+	uint32_t txn_cseq;           /* and its CSeq */
+	uint32_t req_expires;        /* what that REGISTER asked for, seconds */
+	uint64_t created_us;
+	uint64_t expires_us;         /* 0 while pending */
+	uint64_t next_ka_us;
+	uint64_t ka_branch;          /* branch hash of the OPTIONS in flight */
+	uint8_t state;               /* enum sr_proxy_binding_state */
+	uint8_t pos;                 /* config position of the access interface */
+	uint8_t reg_pos;             /* and of the one the REGISTER left from */
+	bool nat;
+	bool ka_waiting;             /* an OPTIONS is out, not answered yet */
+	uint32_t refreshes, ka_sent, ka_answered, ka_missed;
+	struct relay_ep source;
+	char aor[SR_PROXY_AOR_MAX];
+	char contact[SR_PROXY_CONTACT_MAX];
+};
+
+/* Fixed capacity; an open-addressing index (linear probing, backward-shift delete) of
+ * twice the capacity finds a binding by its token. */
+struct sp_regtab {
+	struct sp_binding *b;
+	uint32_t *idx;               /* slot + 1, 0: empty */
+	uint32_t mask;
+	uint32_t cap;
+	uint32_t used;
+};
+
+/* The user part of the relay's Contact: "sr-" and the token in 16 hex digits. */
+#define SP_REG_USER_PREFIX "sr-"
+#define SP_REG_USER_LEN (3 + 16)
+/* Keepalive OPTIONS branches: "z9hG4bKsrk" and the binding's token, never a proxy branch. */
+#define SP_KA_BRANCH_PREFIX "z9hG4bKsrk"
+#define SP_REG_DEFAULT_EXPIRES 3600
+
 struct sr_proxy {
 	struct sr_proxy_config cfg;
 	struct sr_proxy_media_ops ops;
@@ -111,6 +149,12 @@ struct sr_proxy {
 	struct sr_sip_editor ed;
 	struct sr_sdp sdp;
 	char body[SR_PROXY_DGRAM_MAX];
+	struct sp_regtab reg;
+	uint64_t reg_scan_us;        /* when the last full scan of the bindings ended */
+	uint32_t reg_cursor;         /* where a scan cut short by a full output resumes */
+	/* the message in hand: its source, and whether that sender is behind NAT */
+	struct relay_ep msg_src;
+	bool msg_nat;
 };
 
 /* What the media step decided for one message. */
@@ -176,6 +220,43 @@ struct sp_session *sp_session_lookup(struct sr_proxy *p, const struct sr_sip_msg
 /* Deletes streams, releases ports, frees the slot; callers count why it ended. */
 void sp_session_end(struct sr_proxy *p, struct sp_session *s);
 
+/* sp_reg_table.c */
+int sp_reg_init(struct sp_regtab *t, uint32_t cap);
+void sp_reg_fini(struct sp_regtab *t);
+struct sp_binding *sp_reg_find(const struct sp_regtab *t, uint64_t token);
+/* The binding of token, added (zeroed but for the token) when absent; NULL when full. */
+struct sp_binding *sp_reg_upsert(struct sp_regtab *t, uint64_t token, bool *added);
+void sp_reg_remove(struct sp_regtab *t, struct sp_binding *b);
+
+/* sp_reg.c */
+/* Seconds a contact is registered for: its expires parameter, else the Expires header,
+ * else dflt; values above 2^31 - 1 are clamped, malformed ones count as absent. */
+uint32_t sp_reg_expiry(const struct sr_sip_msg *m, struct sr_slice contact_params, uint32_t dflt);
+uint64_t sp_reg_token(struct sr_slice aor, struct sr_slice contact_uri);
+/* A REGISTER from an access interface: records the pending binding(s) and rewrites the
+ * Contact in ed to the relay's address on pos_out. 0 or a negative errno. */
+int sp_reg_request(struct sr_proxy *p, const struct sr_sip_msg *m, unsigned pos_in, unsigned pos_out,
+		   struct sr_sip_editor *ed, uint64_t now_us);
+/* A final answer to a REGISTER: the registrar's view of the bindings it names. */
+void sp_reg_response(struct sr_proxy *p, const struct sr_sip_msg *m, uint64_t now_us);
+/* A request whose Request-URI is a Contact the relay gave a registrar: its binding
+ * (NULL when none, or the URI is not such a Contact). */
+struct sp_binding *sp_reg_target(struct sr_proxy *p, const struct sr_sip_msg *m);
+/* An answer to a keepalive OPTIONS: true when it was one (absorbed). */
+bool sp_reg_ka_answer(struct sr_proxy *p, const struct sr_sip_msg *m, uint64_t now_us);
+
+/* sp_nat.c */
+bool sp_ep_private(const struct relay_ep *ep);
+bool sp_host_private(struct sr_slice host);
+/* The sender of request m, received from src, is behind NAT (RFC 3581 / Kamailio's
+ * nat_uac_test): the top Via's sent-by is not src, or the Contact host is private. */
+bool sp_nat_request(const struct sr_sip_msg *m, const struct relay_ep *src);
+/* The sender of response m: its Contact names a private address that is not src. */
+bool sp_nat_response(const struct sr_sip_msg *m, const struct relay_ep *src);
+/* Rewrites the host and port of the first Contact's URI to src (user and URI parameters
+ * stay), so that the far end's in-dialog requests reach the NAT binding. */
+int sp_nat_fix_contact(const struct sr_sip_msg *m, const struct relay_ep *src, struct sr_sip_editor *ed);
+
 /* sp_reply.c */
 #define SP_TAG_LEN 18
 void sp_own_tag(const struct sr_sip_msg *m, char tag[SP_TAG_LEN + 1]);
@@ -186,6 +267,6 @@ void sp_drop(struct sr_proxy *p, enum sr_proxy_drop d);
 /* sp_request.c, sp_response.c */
 unsigned sp_request(struct sr_proxy *p, const struct sr_proxy_pkt *in, unsigned pos_in,
 		    struct sr_proxy_out *out, uint64_t now_us);
-unsigned sp_response(struct sr_proxy *p, struct sr_proxy_out *out);
+unsigned sp_response(struct sr_proxy *p, const struct sr_proxy_pkt *in, struct sr_proxy_out *out, uint64_t now_us);
 
 #endif

@@ -15,7 +15,8 @@
  * transaction that carried an offer or answer is that offer or answer again. Anything
  * else is a new offer. Early dialogs forked downstream each answer the one offer: they
  * share the allocation, and the latest answer's address wins until media latching (in
- * the data plane) follows whichever party actually sends.
+ * the data plane) follows whichever party actually sends. A party behind NAT (sp_nat.c)
+ * gets a leg marked nat, which the data plane always latches.
  */
 #include <errno.h>
 
@@ -88,6 +89,24 @@ static void leg_remote(struct sr_proxy_leg *l, const struct sr_sdp *sdp, unsigne
 	l->remote = ep;
 	l->remote_rtcp_port = r.port;
 	l->rtcp_mux = r.mux;
+}
+
+/*
+ * A party on an access interface that is behind NAT (its signalling said so, or its SDP
+ * names a private address) gets a leg that always latches, whatever the latching
+ * setting: what it signals cannot be reached. Until it sends, its private address is
+ * replaced by the public one its signalling came from, with the SDP port (NATs that
+ * keep ports, and the symmetric RTP of RFC 4961, make that the right guess).
+ */
+static void nat_leg(struct sr_proxy *p, const struct sp_session *s, unsigned side, struct sr_proxy_leg *l)
+{
+	bool priv = l->remote.family != RELAY_FAMILY_NONE && sp_ep_private(&l->remote);
+
+	if (p->cfg.iface[s->side_if[side]].role != SR_PROXY_ACCESS || (!p->msg_nat && !priv))
+		return;
+	l->nat = true;
+	if (priv && p->msg_src.family == l->remote.family)
+		memcpy(l->remote.addr, p->msg_src.addr, sizeof(l->remote.addr));
 }
 
 static void leg_local(const struct sr_proxy *p, const struct sp_session *s, struct sp_stream *st, unsigned k)
@@ -261,6 +280,7 @@ static void sdp_process(struct sr_proxy *p, struct sp_session *s, unsigned side,
 		}
 		memcpy(nl, st->leg, sizeof(nl));
 		leg_remote(&nl[side], &p->sdp, i);
+		nat_leg(p, s, side, &nl[side]);
 		stream_push(p, s, i, st, nl);
 		relay_entry(p, s, st, !side, &relay[i]);
 	}

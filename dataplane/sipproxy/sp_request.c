@@ -11,7 +11,8 @@
  * 478 Unresolvable destination, the code Kamailio and OpenSIPS give for the same case,
  * which operators recognise and which UACs treat as a generic 4xx. A next hop that is
  * the relay itself is not followed: OPTIONS is answered 200 (a keep-alive ping to the
- * relay), ACK is dropped, anything else gets 482.
+ * relay), ACK is dropped, anything else gets 482 -- except a Request-URI that is a
+ * Contact the relay gave a registrar (sp_reg.c): that goes to the phone's binding.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -54,7 +55,8 @@ static int push_record_route(const struct sr_proxy *p, struct sr_sip_editor *ed,
 
 /* The edits of a forwarded request, applied into out. */
 static int forward(struct sr_proxy *p, const struct sr_proxy_pkt *in, unsigned pos_in, unsigned pos_out,
-		   const char *branch, const struct sp_media_res *res, struct sr_proxy_out *out)
+		   const char *branch, const struct sp_media_res *res, const char *ruri,
+		   struct sr_proxy_out *out, uint64_t now_us)
 {
 	const struct sr_sip_msg *m = &p->msg;
 	struct sr_sip_editor *ed = &p->ed;
@@ -77,6 +79,15 @@ static int forward(struct sr_proxy *p, const struct sr_proxy_pkt *in, unsigned p
 	}
 	if (rc == 0)
 		rc = sr_sip_edit_dec_max_forwards(ed);
+	/* a registered phone's target: its own Contact again, as the registrar had it */
+	if (rc == 0 && ruri != NULL)
+		rc = sr_sip_edit_set_ruri(ed, ruri);
+	/* the relay's Contact at the registrar; elsewhere a NATed sender's Contact names
+	 * its binding, so that in-dialog requests find their way back */
+	if (rc == 0 && m->method == SR_M_REGISTER && p->cfg.iface[pos_in].role == SR_PROXY_ACCESS)
+		rc = sp_reg_request(p, m, pos_in, pos_out, ed, now_us);
+	else if (rc == 0 && p->msg_nat)
+		rc = sp_nat_fix_contact(m, &in->src, ed);
 	if (rc == 0) {
 		struct sr_slice next;
 
@@ -100,6 +111,7 @@ unsigned sp_request(struct sr_proxy *p, const struct sr_proxy_pkt *in, unsigned 
 	struct sp_media_res res = { 0 };
 	char branch[SP_BRANCH_LEN + 1], tag[SP_TAG_LEN + 1];
 	struct sr_slice next_route;
+	struct sp_binding *bind = NULL;
 	struct relay_ep dst;
 	uint16_t status;
 	int pos_out;
@@ -107,6 +119,10 @@ unsigned sp_request(struct sr_proxy *p, const struct sr_proxy_pkt *in, unsigned 
 	p->st.requests_in++;
 	if (sr_sip_check(m, &p->policy) < 0)
 		return sp_reply(p, m, in, m->err.status, m->err.reason, 0, out);
+	p->msg_src = in->src;
+	p->msg_nat = p->cfg.iface[pos_in].role == SR_PROXY_ACCESS && sp_nat_request(m, &in->src);
+	if (p->msg_nat)
+		p->st.nat_detected++;
 	if (m->method == SR_M_ACK) {
 		sp_own_tag(m, tag);
 		if (sr_slice_eq(m->to_tag, tag)) {
@@ -120,7 +136,11 @@ unsigned sp_request(struct sr_proxy *p, const struct sr_proxy_pkt *in, unsigned 
 
 	if (sp_strip_routes(p, m, NULL, &next_route) < 0)
 		return sp_reply(p, m, in, 400, "Malformed Route", 0, out);
-	status = next_hop(p, m, pos_in, next_route, &dst);
+	if (p->cfg.iface[pos_in].role == SR_PROXY_CORE && next_route.p == NULL)
+		bind = sp_reg_target(p, m);
+	status = bind != NULL ? 0 : next_hop(p, m, pos_in, next_route, &dst);
+	if (bind != NULL)
+		dst = bind->source;
 	if (status != 0)
 		return sp_reply(p, m, in, status, status == 478 ? "Unresolvable destination" : "Malformed Route",
 				0, out);
@@ -131,12 +151,12 @@ unsigned sp_request(struct sr_proxy *p, const struct sr_proxy_pkt *in, unsigned 
 		}
 		return sp_reply(p, m, in, m->method == SR_M_OPTIONS ? 200 : 482, NULL, 0, out);
 	}
-	pos_out = sp_egress_pos(p, pos_in, &dst);
+	pos_out = bind != NULL ? bind->pos : sp_egress_pos(p, pos_in, &dst);
 
 	sp_media_request(p, m, pos_in, (unsigned)pos_out, now_us, &res);
 	if (res.status != 0)
 		return sp_reply(p, m, in, res.status, res.reason, res.retry_after, out);
-	if (forward(p, in, pos_in, (unsigned)pos_out, branch, &res, out) < 0) {
+	if (forward(p, in, pos_in, (unsigned)pos_out, branch, &res, bind ? bind->contact : NULL, out, now_us) < 0) {
 		/* the session stays: a retransmission may fit (or the caller's timer ends it) */
 		sp_drop(p, SR_PROXY_DROP_EDIT);
 		return 0;
@@ -147,6 +167,8 @@ unsigned sp_request(struct sr_proxy *p, const struct sr_proxy_pkt *in, unsigned 
 		sp_session_end(p, res.release);
 		p->st.sessions_deleted++;
 	}
+	if (bind != NULL)
+		p->st.to_binding++;
 	p->st.requests_fwd++;
 	return 1;
 }

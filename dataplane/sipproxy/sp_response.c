@@ -10,7 +10,15 @@
 
 #include "sp_internal.h"
 
-unsigned sp_response(struct sr_proxy *p, struct sr_proxy_out *out)
+/* Position of the interface the response came in on (checked by sr_proxy_input). */
+static unsigned pos_in_of(const struct sr_proxy *p, const struct sr_proxy_pkt *in)
+{
+	int pos = sp_iface_pos(p, in->iface);
+
+	return pos < 0 ? 0 : (unsigned)pos;
+}
+
+unsigned sp_response(struct sr_proxy *p, const struct sr_proxy_pkt *in, struct sr_proxy_out *out, uint64_t now_us)
 {
 	struct sr_sip_msg *m = &p->msg;
 	struct sp_media_res res = { 0 };
@@ -23,6 +31,9 @@ unsigned sp_response(struct sr_proxy *p, struct sr_proxy_out *out)
 		sp_drop(p, SR_PROXY_DROP_BAD_RESPONSE);
 		return 0;
 	}
+	/* the answer to one of the relay's keepalives ends here */
+	if (sp_reg_ka_answer(p, m, now_us))
+		return 0;
 	pos = sp_branch_pos(m->top_via.branch);
 	if (pos < 0 || (unsigned)pos >= p->cfg.n_ifaces || !sp_via_ours(p, &m->top_via)) {
 		sp_drop(p, SR_PROXY_DROP_NOT_OURS);
@@ -38,9 +49,16 @@ unsigned sp_response(struct sr_proxy *p, struct sr_proxy_out *out)
 		return 0;
 	}
 
+	p->msg_src = in->src;
+	p->msg_nat = p->cfg.iface[pos_in_of(p, in)].role == SR_PROXY_ACCESS && sp_nat_response(m, &in->src);
+	if (p->msg_nat)
+		p->st.nat_detected++;
+	sp_reg_response(p, m, now_us);
 	sp_media_response(p, m, &res);
 	sr_sip_edit_init(&p->ed, m);
 	rc = sr_sip_edit_pop_via(&p->ed);
+	if (rc == 0 && p->msg_nat)
+		rc = sp_nat_fix_contact(m, &in->src, &p->ed);
 	if (rc == 0 && res.set_body)
 		rc = sr_sip_edit_set_body(&p->ed, p->body, res.body_len);
 	len = rc == 0 ? sr_sip_edit_apply(&p->ed, out->buf, out->cap) : rc;

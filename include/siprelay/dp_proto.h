@@ -43,6 +43,10 @@ enum dp_type {
 	DP_TRACE_ADD = 16,     /* struct dp_trace_add; reply struct dp_reply */
 	DP_TRACE_DEL = 17,     /* struct dp_trace_ref (id 0: all); reply struct dp_trace_list, removed */
 	DP_TRACE_LIST = 18,    /* struct dp_hdr; reply struct dp_trace_list */
+	/* signature rules and automatic bans (version 3) */
+	DP_RULES_LIST = 20,    /* struct dp_rules_list (cursor); reply struct dp_rules_list */
+	/* registrations through the inline SIP proxy (version 3) */
+	DP_REG_LIST = 24,      /* struct dp_reg_list (cursor); reply struct dp_reg_list */
 	/* replies */
 	DP_REPLY = 64,
 	DP_STREAM_INFO = 65,
@@ -90,6 +94,7 @@ struct dp_hello {
 #define DP_LEG_DEFAULTS 0x80   /* take STRICT/NO_LATCH from the data plane's config */
 #define DP_LEG_LATCHED_RTP 0x10  /* in dp_leg_state only */
 #define DP_LEG_LATCHED_RTCP 0x20 /* in dp_leg_state only */
+#define DP_LEG_NAT 0x40          /* in dp_leg_state only: party behind NAT, always latched */
 
 struct dp_leg {
 	char iface[32];          /* interface name of the data plane's config */
@@ -299,7 +304,8 @@ struct dp_reload {
 	"half_open_timeout", "on_port_exhaustion", "latching", "strict_source", \
 	"neighbour_timeout", "", \
 	"interfaces", "capacity", "mbufs", "socket", "max_sessions", "polling", \
-	"relatch_packets", "neighbour_size", "max_bans", "max_sources", "preload_streams" }
+	"relatch_packets", "neighbour_size", "max_bans", "max_sources", "preload_streams", \
+	"rules", "security" }
 
 /*
  * Sessions by the operator. DELETE ends a session: a call of the inline SIP proxy
@@ -388,6 +394,87 @@ struct dp_trace_end {
 	uint32_t id;
 	uint32_t reason;          /* DP_TRACE_END_* */
 	uint64_t packets;
+};
+
+/*
+ * Signature rules: the running set's rules with their hit counters, a page at a time
+ * (cursor as in DP_BAN_LIST), and the counters of what the rules and the automatic
+ * bans did, in every page. generation rises at each rule set swapped in by a reload:
+ * a client that sees it change while paging starts again.
+ */
+#define DP_RULES_LIST_MAX 12      /* rules per message */
+#define DP_RULE_WHERE_MAX 40      /* "header:User-Agent", NUL-terminated */
+
+struct dp_rule_entry {
+	uint32_t id;
+	uint32_t line;            /* in the rules file */
+	uint32_t ban_s;           /* action ban */
+	uint8_t action;           /* 1 drop, 2 reject, 3 ban (enum sr_rule_action) */
+	uint8_t pad[3];
+	uint64_t hits;            /* messages it matched, kept across reloads by id */
+	char where[DP_RULE_WHERE_MAX];
+};
+
+struct dp_rules_list {
+	struct dp_hdr h;
+	uint32_t cursor;          /* request: first rule; reply: next one to ask for */
+	uint32_t n;               /* reply: entries in e[] */
+	uint32_t total;           /* reply: rules in the running set */
+	uint32_t more;            /* reply: ask again from cursor */
+	uint64_t generation;      /* reply: rule sets loaded so far (0: none) */
+	uint64_t scanned;         /* messages matched against the rules */
+	uint64_t dropped;         /* by action: drop */
+	uint64_t rejected;        /* by action: reject (403 sent) */
+	uint64_t rule_bans;       /* by action: ban */
+	uint64_t auth_fails;      /* 401/403/407 forwarded to access-side sources */
+	uint64_t auth_bans;       /* automatic bans for password guessing */
+	uint64_t flood_bans;      /* automatic bans for request floods */
+	uint64_t errors;          /* matcher errors (messages passed unmatched) */
+	char file[128];           /* the rules file, "" when none */
+	struct dp_rule_entry e[DP_RULES_LIST_MAX];
+};
+
+/*
+ * Registrations: the bindings the inline SIP proxy keeps from REGISTER through the relay
+ * (AOR -> the phone's observed address, its Contact, expiry, keepalive state), paged
+ * like the bans. -EOPNOTSUPP when the SIP proxy does not run.
+ */
+#define DP_REG_AOR_MAX 96
+#define DP_REG_CONTACT_MAX 128
+#define DP_REG_LIST_MAX 3 /* entries per message */
+#define DP_REG_PENDING 1
+#define DP_REG_ACTIVE 2
+#define DP_REG_UNREACHABLE 3 /* keepalive OPTIONS unanswered */
+#define DP_REG_NAT 0x1
+
+struct dp_reg_entry {
+	uint64_t token;           /* the relay's Contact: sip:sr-<token, 16 hex>@relay */
+	struct dp_addr source;    /* observed address and port of the phone */
+	struct dp_addr relay;     /* the relay's SIP address in the Contact it registered */
+	uint8_t state;            /* DP_REG_* */
+	uint8_t flags;            /* DP_REG_NAT */
+	uint8_t iface;            /* access interface index */
+	uint8_t pad;
+	uint32_t refreshes;
+	int64_t expires_in_ms;    /* 0 while pending */
+	uint64_t age_ms;
+	uint32_t ka_sent;
+	uint32_t ka_answered;
+	uint32_t ka_missed;       /* in a row */
+	uint32_t pad2;
+	char aor[DP_REG_AOR_MAX];         /* NUL-terminated, cut when longer */
+	char contact[DP_REG_CONTACT_MAX]; /* the phone's own Contact URI, likewise */
+};
+
+struct dp_reg_list {
+	struct dp_hdr h;
+	uint32_t cursor;          /* request: first position; reply: next one to ask for */
+	uint32_t n;               /* reply: entries in e[] */
+	uint32_t total;           /* reply: bindings in the table */
+	uint32_t capacity;        /* reply */
+	uint32_t more;            /* reply: ask again from cursor */
+	uint32_t pad;
+	struct dp_reg_entry e[DP_REG_LIST_MAX];
 };
 
 #endif

@@ -52,6 +52,7 @@ struct relay_key {
 #define RELAY_LEG_NO_LATCH     0x08 /* always send to the signalled address */
 #define RELAY_LEG_LATCHED_RTP  0x10
 #define RELAY_LEG_LATCHED_RTCP 0x20
+#define RELAY_LEG_NAT          0x40 /* party behind NAT: latches whatever NO_LATCH says */
 
 /* Per-leg drop reasons. */
 enum relay_leg_drop {

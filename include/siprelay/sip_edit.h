@@ -66,6 +66,8 @@ int sr_sip_edit_cut(struct sr_sip_editor *ed, uint32_t off, uint32_t len);
 int sr_sip_edit_dec_max_forwards(struct sr_sip_editor *ed);
 /* Replaces the URI of the first Contact (keeps display name and parameters). */
 int sr_sip_edit_set_contact_uri(struct sr_sip_editor *ed, const char *uri);
+/* Replaces the Request-URI of a request (a registered contact's target). */
+int sr_sip_edit_set_ruri(struct sr_sip_editor *ed, const char *uri);
 /* Replaces the body; the buffer must live until sr_sip_edit_apply(). */
 int sr_sip_edit_set_body(struct sr_sip_editor *ed, const char *body, size_t len);
 

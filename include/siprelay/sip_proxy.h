@@ -73,6 +73,18 @@ struct sr_proxy_config {
 	bool force_rport;             /* add rport to every sender's Via (RFC 3581 client or not) */
 	char server[SR_PROXY_SERVER_MAX]; /* Server header of the relay's answers; "" none */
 	struct sr_sip_limits limits;  /* 0: engine defaults */
+	/* registrations (sp_reg.c): REGISTER from access phones is forwarded with the
+	 * relay's own Contact, bindings are kept from the registrar's 2xx answers */
+	uint32_t max_bindings;        /* binding table capacity; 0: no table, REGISTER passes */
+	uint8_t keepalive;            /* enum sr_proxy_keepalive, to NATed bindings */
+	uint32_t keepalive_interval_s; /* between two keepalives of one binding (> 0) */
+	uint32_t keepalive_max_missed; /* unanswered OPTIONS before "unreachable" (> 0) */
+};
+
+enum sr_proxy_keepalive {
+	SR_PROXY_KA_OFF = 0,
+	SR_PROXY_KA_CRLF = 1,    /* a CRLF CRLF datagram (RFC 5626 3.5.1 ping): never answered */
+	SR_PROXY_KA_OPTIONS = 2, /* OPTIONS: an unanswered binding is reported */
 };
 
 /* Defaults: no interfaces, no CPS limit, 1024 sessions, refuse on exhaustion with
@@ -89,6 +101,7 @@ struct sr_proxy_leg {
 				    * when rtcp_mux */
 	bool rtcp_mux;             /* this leg's peer offered or accepted a=rtcp-mux */
 	uint8_t dir;               /* enum sr_sdp_dir the peer of this leg signalled */
+	bool nat;                  /* this leg's party is behind NAT: always latch */
 };
 
 /*
@@ -181,6 +194,41 @@ struct sr_proxy_stats {
 	uint64_t ports_exhausted;    /* port_alloc failures */
 	uint64_t sessions_exhausted; /* session table full */
 	uint64_t stream_set_failed;  /* stream_set returned an error */
+	uint64_t registers;          /* REGISTER requests forwarded with the relay's Contact */
+	uint64_t bindings_full;      /* REGISTER forwarded untouched: binding table full */
+	uint64_t bindings_expired;   /* removed on their own, without a de-registration */
+	uint64_t to_binding;         /* core requests sent to a registered phone's binding */
+	uint64_t nat_detected;       /* messages whose sender is behind NAT */
+	uint64_t keepalives_sent;
+	uint64_t keepalives_answered;
+};
+
+/* One registered (or being registered) contact, as sr_proxy_bindings() lists it. */
+enum sr_proxy_binding_state {
+	SR_PROXY_BINDING_PENDING = 1,     /* REGISTER forwarded, no 2xx yet */
+	SR_PROXY_BINDING_ACTIVE = 2,
+	SR_PROXY_BINDING_UNREACHABLE = 3, /* keepalive OPTIONS unanswered */
+};
+
+#define SR_PROXY_AOR_MAX 128
+#define SR_PROXY_CONTACT_MAX 160
+
+struct sr_proxy_binding {
+	uint64_t token;             /* in the relay's Contact: sip:sr-<token hex>@relay */
+	uint8_t state;              /* enum sr_proxy_binding_state */
+	uint8_t iface;              /* access interface the phone sends from */
+	uint8_t reg_iface;          /* interface the REGISTER left from (the relay's Contact) */
+	bool nat;                   /* phone behind NAT (keepalives go to it) */
+	struct relay_ep source;     /* observed source address and port of the phone */
+	struct relay_ep relay;      /* the relay's SIP address in its Contact */
+	int64_t expires_in_ms;      /* until the registration ends (<= 0: pending) */
+	uint64_t age_ms;            /* since the first REGISTER */
+	uint32_t refreshes;         /* 2xx answers that renewed it */
+	uint32_t ka_sent;
+	uint32_t ka_answered;
+	uint32_t ka_missed;         /* OPTIONS in a row without an answer */
+	char aor[SR_PROXY_AOR_MAX];         /* To URI of the REGISTER */
+	char contact[SR_PROXY_CONTACT_MAX]; /* the phone's own Contact URI */
 };
 
 struct sr_proxy;
@@ -208,7 +256,8 @@ int sr_proxy_session_delete(struct sr_proxy *p, uint64_t session_id);
 const struct sr_proxy_config *sr_proxy_config_get(const struct sr_proxy *p);
 /* Applies the settings of cfg that can change while calls run: upstream, cps_limit and
  * cps_burst (a changed limit starts from a full bucket), on_exhaustion, retry_after,
- * half_open_us, record_route, strip_ice, force_rport, server. The rest of cfg is ignored.
+ * half_open_us, record_route, strip_ice, force_rport, server, keepalive,
+ * keepalive_interval_s, keepalive_max_missed. The rest of cfg is ignored.
  * -EINVAL (nothing changed) for an upstream missing while an access interface needs
  * it, or a server text with control characters. */
 int sr_proxy_update(struct sr_proxy *p, const struct sr_proxy_config *cfg, uint64_t now_us);
@@ -217,6 +266,16 @@ int sr_proxy_session_call_id(const struct sr_proxy *p, uint64_t session_id, char
 /* Up to max ids of the sessions whose Call-ID is call_id[0..len); returns how many. */
 unsigned sr_proxy_sessions_of_call(const struct sr_proxy *p, const char *call_id, size_t len,
 				   uint64_t *ids, unsigned max);
+
+/* Bindings from position *cursor on, up to max of them into out; *cursor moves past
+ * what was returned. Returns how many (0: no more). */
+unsigned sr_proxy_bindings(const struct sr_proxy *p, uint32_t *cursor, struct sr_proxy_binding *out,
+			   unsigned max, uint64_t now_us);
+unsigned sr_proxy_binding_count(const struct sr_proxy *p);
+/* Expires bindings and writes the keepalives that are due (CRLF or OPTIONS to the NATed
+ * bindings, from the access interface's SIP address) into out[0..n_out); returns how
+ * many. Call it about once a second. */
+unsigned sr_proxy_reg_tick(struct sr_proxy *p, struct sr_proxy_out *out, unsigned n_out, uint64_t now_us);
 
 unsigned sr_proxy_session_count(const struct sr_proxy *p);
 const struct sr_proxy_stats *sr_proxy_stats_get(const struct sr_proxy *p);

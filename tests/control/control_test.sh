@@ -85,7 +85,7 @@ ctl stats --json > "$T/stats.json" || fail "stats after the data plane came up"
 cat "$T/stats.json"
 json 'assert all(k in d for k in ("sip","rtp","sessions","prefilter")), d.keys()
 assert d["sessions"]["capacity"] == 1000 and d["sessions"]["streams"] == 0, d["sessions"]
-# loaded: whether this host has the XDP prefilter's maps pinned (a lab may be up)
+# loaded: whether this host has the XDP prefilter maps pinned (a lab may be up)
 assert d["prefilter"]["loaded"] in (True, False) and "software_verdicts" in d["prefilter"]
 assert "fwd_rtp" in d["rtp"] and "fwd_rtcp" in d["rtp"] and "drop_no_session" in d["rtp"]
 assert "requests_in" in d["sip"] and "sessions_created" in d["sip"]

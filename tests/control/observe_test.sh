@@ -90,7 +90,7 @@ for line in text.splitlines():
         assert m[1] == fam, line
         assert m[2] == "gauge" or fam.endswith("_total"), line
         continue
-    m = re.fullmatch(r'(\w+)(\{\w+="\w+"\})? (\d+)', line)
+    m = re.fullmatch(r'(\w+)(\{\w+="\w+"(,\w+="\w+")*\})? (\d+)', line)
     assert m and m[1] == fam, line
 assert len(seen) > 30, len(seen)
 PY

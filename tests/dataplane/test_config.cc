@@ -47,6 +47,11 @@ TEST(Config, ExampleLoads)
 	EXPECT_EQ(c.sip.upstream.port, 5060);
 	EXPECT_EQ(c.sip.max_sessions, 4096u);
 	EXPECT_TRUE(c.sip.strip_ice);
+	// registrations and keepalives to phones behind NAT are on by default
+	EXPECT_EQ(c.sip.max_bindings, 4096u);
+	EXPECT_EQ(c.sip.keepalive, 2); // options
+	EXPECT_EQ(c.sip.keepalive_interval_s, 30u);
+	EXPECT_EQ(c.sip.keepalive_max_missed, 3u);
 }
 
 TEST(Config, SipSettingsAndErrors)
@@ -55,6 +60,8 @@ TEST(Config, SipSettingsAndErrors)
 	char err[256] = "";
 	std::string p = write_tmp("[sip]\nupstream = [2001:db8::5]:5080\ncps_limit = 20\n"
 				  "on_port_exhaustion = bypass\nrecord_route = no\n"
+				  "max_registrations = 10\nkeepalive = crlf\nkeepalive_interval = 15\n"
+				  "keepalive_max_missed = 5\n"
 				  "[interface a]\nrole = access\nport = x\nipv4 = 10.0.0.1/24\n"
 				  "[interface b]\nport = y\nipv4 = 10.0.1.1/24\n");
 	relay_config_defaults(&c);
@@ -65,6 +72,10 @@ TEST(Config, SipSettingsAndErrors)
 	EXPECT_TRUE(c.sip.bypass_on_exhaustion);
 	EXPECT_FALSE(c.sip.record_route);
 	EXPECT_EQ(c.sip.role[1], RELAY_ROLE_NONE);
+	EXPECT_EQ(c.sip.max_bindings, 10u);
+	EXPECT_EQ(c.sip.keepalive, 1); // crlf
+	EXPECT_EQ(c.sip.keepalive_interval_s, 15u);
+	EXPECT_EQ(c.sip.keepalive_max_missed, 5u);
 	remove(p.c_str());
 
 	const char *bad[][2] = {
@@ -73,6 +84,9 @@ TEST(Config, SipSettingsAndErrors)
 		{"[interface a]\nrole = edge\nport = x\nipv4 = 10.0.0.1/24\n", "role"},
 		{"[sip]\nmax_sessions = 0\n[interface a]\nrole = core\nport = x\nipv4 = 10.0.0.1/24\n", "max_sessions"},
 		{"[sip]\non_port_exhaustion = pray\n[interface a]\nrole = core\nport = x\nipv4 = 10.0.0.1/24\n", "on_port_exhaustion"},
+		{"[sip]\nkeepalive = stun\n[interface a]\nrole = core\nport = x\nipv4 = 10.0.0.1/24\n", "keepalive"},
+		{"[sip]\nkeepalive_interval = 0\n[interface a]\nrole = core\nport = x\nipv4 = 10.0.0.1/24\n", "keepalive_interval"},
+		{"[sip]\nkeepalive_max_missed = 0\n[interface a]\nrole = core\nport = x\nipv4 = 10.0.0.1/24\n", "keepalive_max_missed"},
 	};
 	for (auto &b : bad) {
 		p = write_tmp(b[0]);

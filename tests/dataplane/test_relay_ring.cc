@@ -169,6 +169,10 @@ TEST(RingRelay, StrictSourceDropsAndCounts)
 	}
 	struct dp_stream_info i = r.query(c);
 	EXPECT_EQ(i.leg[0].drops[DP_DROP_STRICT], 5u);
+	// the leg's state in dataplane.sock's own flag bits
+	EXPECT_EQ(i.leg[0].flags & (DP_LEG_STRICT | DP_LEG_RTCP_MUX | DP_LEG_NO_LATCH), DP_LEG_STRICT);
+	EXPECT_TRUE(i.leg[0].flags & DP_LEG_LATCHED_RTP);
+	EXPECT_FALSE(i.leg[1].flags & DP_LEG_STRICT);
 	EXPECT_EQ(i.leg[0].remote[0].addr[3], 2);
 }
 

@@ -8,7 +8,7 @@
  *   'R' a response to the last request the relay forwarded: the record gives its status
  *       line and any further header lines and body; Via, From, To (tagged), Call-ID, CSeq
  *       and Record-Route are copied from that request, as a UAS would,
- *   'T' a minute passes and the timers run.
+ *   'T' a minute passes and the timers run (sessions, bindings, keepalives).
  * Every record also moves the clock 50 ms. The configuration (CPS limit, table size,
  * port limit, exhaustion policy) comes from a hash of the input.
  * Beyond "no crash": the fake data plane never sees a port released twice or a stream
@@ -71,6 +71,11 @@ static void config(struct sr_proxy_config *c, uint64_t h)
 	c->force_rport = (h & 32) != 0;
 	c->half_open_us = 30ULL * 1000000;
 	strcpy(c->server, "siprelay-fuzz");
+	/* registrations: a table of 1 (always full soon) or 8, each keepalive kind */
+	c->max_bindings = (h & 128) ? 1 : 8;
+	c->keepalive = (uint8_t)((h >> 8) % 3);
+	c->keepalive_interval_s = 20;
+	c->keepalive_max_missed = 2;
 }
 
 static void put(size_t *n, const char *p, size_t len)
@@ -154,6 +159,24 @@ static void feed(struct sr_proxy *p, uint8_t iface, struct relay_ep src, const c
 	}
 }
 
+/* Binding expiry and keepalives: an OPTIONS the relay writes must be a valid request. */
+static void reg_tick(struct sr_proxy *p, uint64_t now)
+{
+	struct sr_proxy_out out[2] = { { .buf = out_buf, .cap = sizeof(out_buf) },
+				       { .buf = resp, .cap = sizeof(resp) } };
+	unsigned n = sr_proxy_reg_tick(p, out, 2, now);
+
+	CHECK(n <= 2);
+	for (unsigned i = 0; i < n; i++) {
+		CHECK(out[i].len > 0 && out[i].len <= out[i].cap && out[i].iface == 0);
+		if (out[i].len == 4 && memcmp(out[i].buf, "\r\n\r\n", 4) == 0)
+			continue;
+		CHECK(sr_sip_parse(&msg, out[i].buf, out[i].len, NULL) == 0);
+		CHECK(sr_sip_check(&msg, NULL) == 0 && msg.method == SR_M_OPTIONS);
+	}
+	CHECK(sr_proxy_binding_count(p) <= 8);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *in = (const char *)data, *end = in + size;
@@ -214,6 +237,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				now += 60ULL * 1000000;
 				sr_proxy_tick(p, now);
 				CHECK(fm.errors == 0);
+				reg_tick(p, now);
 				break;
 			default:
 				break;

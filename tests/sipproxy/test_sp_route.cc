@@ -31,8 +31,10 @@ TEST(SipProxyRoute, NatedCallerResponsesFollowRport)
 	EXPECT_EQ(vias[1], "SIP/2.0/UDP 192.168.77.2:5060;branch=z9hG4bK-n1;rport=40000;received=198.18.1.2");
 	const fake_stream *st = fake_media_any(&r.fm, 0);
 	ASSERT_NE(st, nullptr);
-	// the private SDP address is what signalling says; latching in the data plane fixes it
-	EXPECT_EQ(ep_str(st->leg[0].remote), "192.168.77.2:6000");
+	// a private SDP address behind NAT: the public address signalling came from, with the
+	// SDP port, until latching in the data plane (forced for this leg) finds the real one
+	EXPECT_EQ(ep_str(st->leg[0].remote), "198.18.1.2:6000");
+	EXPECT_TRUE(st->leg[0].nat);
 	Sent t180 = r.from_uas(respond(f.text, 180, "Ringing", "b1"));
 	ASSERT_EQ(t180.n, 1u);
 	EXPECT_EQ(t180.iface, ACC);
