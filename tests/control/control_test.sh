@@ -11,22 +11,7 @@ CTL=$3
 RC=$4
 # shellcheck source=tests/lib/null_dataplane.sh
 . "$(dirname "$0")/../lib/null_dataplane.sh"
-T=$(mktemp -d /tmp/ctlt.XXXXXX)
-DPPID=
-CPID=
-cleanup() {
-	[ -n "$CPID" ] && kill "$CPID" 2>/dev/null && wait "$CPID" 2>/dev/null || true
-	[ -n "$DPPID" ] && kill "$DPPID" 2>/dev/null && wait "$DPPID" 2>/dev/null || true
-	rm -rf "$T"
-}
-trap cleanup EXIT
-fail() {
-	echo "FAIL: $*"
-	echo "--- dataplane log"; cat "$T/dp.log"
-	echo "--- control log"; cat "$T/ctl.log" 2>/dev/null || true
-	exit 1
-}
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
+ctltest_begin ctlt
 ctl() { "$CTL" --socket "$T/control.sock" "$@"; }
 rtpp() { "$RC" "$RTPP_MODE" "$T/rtpproxy.sock" "$1"; }
 

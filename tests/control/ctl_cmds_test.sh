@@ -13,22 +13,7 @@ CTL=$3
 DPC=$4
 # shellcheck source=tests/lib/null_dataplane.sh
 . "$(dirname "$0")/../lib/null_dataplane.sh"
-T=$(mktemp -d /tmp/ctlcmd.XXXXXX)
-DPPID=
-CPID=
-cleanup() {
-	[ -n "$CPID" ] && kill "$CPID" 2>/dev/null && wait "$CPID" 2>/dev/null || true
-	[ -n "$DPPID" ] && kill "$DPPID" 2>/dev/null && wait "$DPPID" 2>/dev/null || true
-	rm -rf "$T"
-}
-trap cleanup EXIT
-fail() {
-	echo "FAIL: $*"
-	echo "--- dataplane log"; cat "$T/dp.log" 2>/dev/null || true
-	echo "--- control log"; cat "$T/ctl.log" 2>/dev/null || true
-	exit 1
-}
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
+ctltest_begin ctlcmd
 ctl() { "$CTL" --socket "$T/control.sock" "$@"; }
 dpc() { "$DPC" -s "$T/dp.sock" "$@"; }
 # expect EXIT_CODE TEXT COMMAND...: the command exits so and says TEXT (stdout+stderr)

@@ -12,22 +12,7 @@ CTL=$(realpath "$3")
 RC=$(realpath "$4")
 # shellcheck source=tests/lib/null_dataplane.sh
 . "$(dirname "$0")/../lib/null_dataplane.sh"
-T=$(mktemp -d /tmp/obst.XXXXXX)
-DPPID=
-CPID=
-cleanup() {
-	[ -n "$CPID" ] && kill "$CPID" 2>/dev/null && wait "$CPID" 2>/dev/null || true
-	[ -n "$DPPID" ] && kill "$DPPID" 2>/dev/null && wait "$DPPID" 2>/dev/null || true
-	rm -rf "$T"
-}
-trap cleanup EXIT
-fail() {
-	echo "FAIL: $*"
-	echo "--- dataplane log"; cat "$T/dp.log" 2>/dev/null || true
-	echo "--- control log"; cat "$T/ctl.log" 2>/dev/null || true
-	exit 1
-}
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
+ctltest_begin obst
 ctl() { "$CTL" --socket "$T/control.sock" "$@"; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 PORT=$(free_port)

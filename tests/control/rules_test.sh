@@ -13,22 +13,7 @@ CTL=$3
 # shellcheck source=tests/lib/null_dataplane.sh
 . "$(dirname "$0")/../lib/null_dataplane.sh"
 top=$(cd "$(dirname "$0")/../.." && pwd)
-T=$(mktemp -d /tmp/ctlrules.XXXXXX)
-DPPID=
-CPID=
-cleanup() {
-	[ -n "$CPID" ] && kill "$CPID" 2>/dev/null && wait "$CPID" 2>/dev/null || true
-	[ -n "$DPPID" ] && kill "$DPPID" 2>/dev/null && wait "$DPPID" 2>/dev/null || true
-	rm -rf "$T"
-}
-trap cleanup EXIT
-fail() {
-	echo "FAIL: $*"
-	echo "--- dataplane log"; cat "$T/dp.log" 2>/dev/null || true
-	echo "--- control log"; cat "$T/ctl.log" 2>/dev/null || true
-	exit 1
-}
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
+ctltest_begin ctlrules
 ctl() { "$CTL" --socket "$T/control.sock" "$@"; }
 expect() { # EXIT_CODE TEXT COMMAND...
 	local want=$1 text=$2 rc=0

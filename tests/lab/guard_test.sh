@@ -15,46 +15,7 @@
 # /tmp/siprelay-lab.lock.
 set -uo pipefail
 
-if [ "${SIPRELAY_LAB_LOCKED:-}" != 1 ]; then
-	exec env SIPRELAY_LAB_LOCKED=1 flock /tmp/siprelay-lab.lock "$0" "$@"
-fi
-
-BUILD=$(realpath "$1")
-export SIPRELAY_BUILD=$BUILD # scripts/lab runs the relay of this build
-top=$(cd "$(dirname "$0")/../.." && pwd)
-S="$top/tests/lab/scenarios"
-RTP_PER_CALL=50
-
-if [ "$(id -u)" -ne 0 ]; then
-	echo "SKIP: the lab needs root (namespaces, XDP)"
-	exit 77
-fi
-for tool in sipp editcap tshark flock; do
-	command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed (scripts/setup)"; exit 77; }
-done
-
-work=$(mktemp -d /tmp/srguard.XXXXXX)
-# shellcheck source=scripts/lib/labcall.sh
-. "$top/scripts/lib/labcall.sh"
-fail=0
-cleanup() {
-	for ns in sr-uac sr-uas; do
-		for pid in $(ip netns pids "$ns" 2>/dev/null); do kill "$pid" 2>/dev/null; done
-	done
-	"$top/scripts/lab" down >/dev/null 2>&1
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-check() { # description, expected, actual
-	if [ "$2" = "$3" ]; then
-		echo "ok: $1 = $3"
-	else
-		echo "FAIL: $1: expected $2, got $3"
-		fail=1
-	fi
-}
-ctl() { "$BUILD/control/ctl/siprelayctl" --socket /run/siprelay/control.sock "$@"; }
+LABTEST_TOOLS="sipp editcap tshark flock" . "$(dirname "$0")/../lib/labtest.sh"
 sip() { ctl stats --json | python3 -c "import json,sys; print(json.load(sys.stdin)['sip']['$1'])"; }
 # banned|rate_limited: what the data plane's SIP path dropped plus what the XDP
 # prefilter dropped before it (when loaded: it gets the same bans and rates)

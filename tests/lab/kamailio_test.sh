@@ -11,55 +11,18 @@
 # relay, and nothing is left after BYE. Runs under the lab lock; exit 77 when not root.
 set -uo pipefail
 
-if [ -z "${SIPRELAY_LAB_LOCKED:-}" ]; then
-	export SIPRELAY_LAB_LOCKED=1
-	exec flock /tmp/siprelay-lab.lock "$0" "$@"
-fi
-
-BUILD=$(realpath "$1")
-export SIPRELAY_BUILD=$BUILD # scripts/lab runs the relay of this build
-top=$(cd "$(dirname "$0")/../.." && pwd)
-S="$top/tests/lab/scenarios"
+KPID=
+LABTEST_TOOLS="kamailio sipp editcap tshark" . "$(dirname "$0")/../lib/labtest.sh"
 CFG="$top/config/kamailio-rtpproxy.cfg"
 CTL="$BUILD/control/ctl/siprelayctl"
-RTP_PER_CALL=50 # packets each side plays per call
 CALLS=2
-
-if [ "$(id -u)" -ne 0 ]; then
-	echo "SKIP: the lab needs root (namespaces, XDP)"
-	exit 77
-fi
-for tool in kamailio sipp editcap tshark; do
-	command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed (scripts/setup)"; exit 77; }
-done
-
-work=$(mktemp -d /tmp/srkam.XXXXXX)
-# shellcheck source=scripts/lib/labcall.sh
-. "$top/scripts/lib/labcall.sh"
-fail=0
-KPID=
-cleanup() {
+labtest_cleanup_more() {
 	if [ -n "$KPID" ]; then
 		kill "$KPID" 2>/dev/null
 		for _ in $(seq 30); do kill -0 "$KPID" 2>/dev/null || break; sleep 0.1; done
 		kill -9 "$KPID" 2>/dev/null
 	fi
 	[ -f "$work/kamailio.pid" ] && kill "$(cat "$work/kamailio.pid")" 2>/dev/null
-	for ns in sr-uac sr-uas; do
-		for pid in $(ip netns pids "$ns" 2>/dev/null); do kill "$pid" 2>/dev/null; done
-	done
-	"$top/scripts/lab" down >/dev/null 2>&1
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-check() { # description, expected, actual
-	if [ "$2" = "$3" ]; then
-		echo "ok: $1 = $3"
-	else
-		echo "FAIL: $1: expected $2, got $3"
-		fail=1
-	fi
 }
 ctl() { "$CTL" --socket /run/siprelay/control.sock "$@"; }
 rtpp_sessions() { # sessions made through rtpproxy.sock now

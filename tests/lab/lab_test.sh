@@ -8,47 +8,8 @@
 # Exit 77 (skipped) when not root; the lab needs namespaces and XDP.
 set -uo pipefail
 
-# one lab at a time, also against tests of other build trees
-if [ "${SIPRELAY_LAB_LOCKED:-}" != 1 ]; then
-	exec env SIPRELAY_LAB_LOCKED=1 flock /tmp/siprelay-lab.lock "$0" "$@"
-fi
-
-BUILD=$(realpath "$1")
-export SIPRELAY_BUILD=$BUILD # scripts/lab runs the relay of this build
+LABTEST_TOOLS="sipp editcap tshark" . "$(dirname "$0")/../lib/labtest.sh"
 CASE=$2
-top=$(cd "$(dirname "$0")/../.." && pwd)
-S="$top/tests/lab/scenarios"
-RTP_PER_CALL=50 # packets each side plays per call
-
-if [ "$(id -u)" -ne 0 ]; then
-	echo "SKIP: the lab needs root (namespaces, XDP)"
-	exit 77
-fi
-for tool in sipp editcap tshark; do
-	command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed (scripts/setup)"; exit 77; }
-done
-
-work=$(mktemp -d /tmp/srlab.XXXXXX)
-# shellcheck source=scripts/lib/labcall.sh
-. "$top/scripts/lib/labcall.sh"
-fail=0
-cleanup() {
-	for ns in sr-uac sr-uas; do
-		for pid in $(ip netns pids "$ns" 2>/dev/null); do kill "$pid" 2>/dev/null; done
-	done
-	"$top/scripts/lab" down >/dev/null 2>&1
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-check() { # description, expected, actual
-	if [ "$2" = "$3" ]; then
-		echo "ok: $1 = $3"
-	else
-		echo "FAIL: $1: expected $2, got $3"
-		fail=1
-	fi
-}
 
 # Lab up, with a copy of the lab config edited by $1 (a sed script) when given.
 lab_up() {

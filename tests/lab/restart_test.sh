@@ -11,49 +11,12 @@
 # flock /tmp/siprelay-lab.lock.
 set -uo pipefail
 
-if [ "${SIPRELAY_LAB_LOCKED:-}" != 1 ]; then
-	exec env SIPRELAY_LAB_LOCKED=1 flock /tmp/siprelay-lab.lock "$0" "$@"
-fi
-
-BUILD=$(realpath "$1")
-export SIPRELAY_BUILD=$BUILD # scripts/lab runs the relay of this build
-top=$(cd "$(dirname "$0")/../.." && pwd)
+LABTEST_TOOLS="sipp editcap tshark flock" . "$(dirname "$0")/../lib/labtest.sh"
 RTP_PACKETS=200 # each side, from sipp's g711a.pcap: 6 s of media
 IDLE_S=3
 CALL_MS=13000   # the call lasts this long after ACK; its media stops long before
 RUN_DIR=/run/siprelay/lab
-
-if [ "$(id -u)" -ne 0 ]; then
-	echo "SKIP: the lab needs root (namespaces, XDP)"
-	exit 77
-fi
-for tool in sipp editcap tshark flock; do
-	command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed (scripts/setup)"; exit 77; }
-done
-
-work=$(mktemp -d /tmp/srrestart.XXXXXX)
-# shellcheck source=scripts/lib/labcall.sh
-. "$top/scripts/lib/labcall.sh"
-fail=0
 UAC_PID=
-cleanup() {
-	for ns in sr-uac sr-uas; do
-		for pid in $(ip netns pids "$ns" 2>/dev/null); do kill "$pid" 2>/dev/null; done
-	done
-	"$top/scripts/lab" down >/dev/null 2>&1
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-check() { # description, expected, actual
-	if [ "$2" = "$3" ]; then
-		echo "ok: $1 = $3"
-	else
-		echo "FAIL: $1: expected $2, got $3"
-		fail=1
-	fi
-}
-ctl() { "$BUILD/control/ctl/siprelayctl" --socket /run/siprelay/control.sock "$@"; }
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
 ms() { date +%s%3N; }
 

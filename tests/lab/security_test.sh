@@ -20,46 +20,7 @@
 # runs under flock /tmp/siprelay-lab.lock.
 set -uo pipefail
 
-if [ "${SIPRELAY_LAB_LOCKED:-}" != 1 ]; then
-	exec env SIPRELAY_LAB_LOCKED=1 flock /tmp/siprelay-lab.lock "$0" "$@"
-fi
-
-BUILD=$(realpath "$1")
-export SIPRELAY_BUILD=$BUILD
-top=$(cd "$(dirname "$0")/../.." && pwd)
-S="$top/tests/lab/scenarios"
-RTP_PER_CALL=50
-
-if [ "$(id -u)" -ne 0 ]; then
-	echo "SKIP: the lab needs root (namespaces, XDP)"
-	exit 77
-fi
-[ -n "$(find "$BUILD" -name prefilter.bpf.o | head -1)" ] || { echo "SKIP: no prefilter built"; exit 77; }
-for tool in sipp editcap tshark flock; do
-	command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed (scripts/setup)"; exit 77; }
-done
-
-work=$(mktemp -d /tmp/srsec.XXXXXX)
-# shellcheck source=scripts/lib/labcall.sh
-. "$top/scripts/lib/labcall.sh"
-fail=0
-cleanup() {
-	for ns in sr-uac sr-uas; do
-		for pid in $(ip netns pids "$ns" 2>/dev/null); do kill "$pid" 2>/dev/null; done
-	done
-	"$top/scripts/lab" down >/dev/null 2>&1
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-check() { # description, expected, actual
-	if [ "$2" = "$3" ]; then
-		echo "ok: $1 = $3"
-	else
-		echo "FAIL: $1: expected $2, got $3"
-		fail=1
-	fi
-}
+LABTEST_TOOLS="sipp editcap tshark flock" LABTEST_PREFILTER=1 . "$(dirname "$0")/../lib/labtest.sh"
 ok_if() { # description, python condition on v
 	if python3 -c "import sys; v = $3; sys.exit(0 if ($2) else 1)"; then
 		echo "ok: $1 ($3)"
@@ -68,7 +29,6 @@ ok_if() { # description, python condition on v
 		fail=1
 	fi
 }
-ctl() { "$BUILD/control/ctl/siprelayctl" --socket /run/siprelay/control.sock "$@"; }
 xdp_banned() {
 	ctl stats --json | python3 -c "import json,sys; print(json.load(sys.stdin)['prefilter']['verdicts']['banned'])"
 }

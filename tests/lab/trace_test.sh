@@ -11,43 +11,9 @@
 # missing. Takes /tmp/siprelay-lab.lock itself: the lab is one per machine.
 set -uo pipefail
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "SKIP: the lab needs root (namespaces, XDP)"
-	exit 77
-fi
-for tool in sipp tshark python3 flock; do
-	command -v "$tool" >/dev/null || { echo "SKIP: $tool is not installed (scripts/setup)"; exit 77; }
-done
-if [ -z "${SIPRELAY_LAB_LOCKED:-}" ]; then
-	SIPRELAY_LAB_LOCKED=1 exec flock /tmp/siprelay-lab.lock "$0" "$@"
-fi
-
-BUILD=$(realpath "$1")
-export SIPRELAY_BUILD=$BUILD
-top=$(cd "$(dirname "$0")/../.." && pwd)
-work=$(mktemp -d /tmp/srtrace.XXXXXX)
+LABTEST_TOOLS="sipp tshark python3 flock" . "$(dirname "$0")/../lib/labtest.sh"
 chmod 755 "$work"
 CTL="$BUILD/control/ctl/siprelayctl"
-# shellcheck source=scripts/lib/labcall.sh
-. "$top/scripts/lib/labcall.sh"
-fail=0
-cleanup() {
-	for ns in sr-uac sr-uas; do
-		for pid in $(ip netns pids "$ns" 2>/dev/null); do kill "$pid" 2>/dev/null; done
-	done
-	"$top/scripts/lab" down >/dev/null 2>&1
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-check() { # description, expected, actual
-	if [ "$2" = "$3" ]; then
-		echo "ok: $1 = $3"
-	else
-		echo "FAIL: $1: expected $2, got $3"
-		fail=1
-	fi
-}
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
 
 if ! "$top/scripts/lab" up; then

@@ -30,3 +30,25 @@ null_dataplane_start() { # binary dir prefix
 		>"$2/dp.log" 2>&1 &
 	NULL_DP_PID=$!
 }
+
+# What the control tests share around it: a scratch directory T, the data plane's and
+# siprelay-control's pids (DPPID, CPID) stopped on exit, fail() that shows both logs
+# (T/dp.log, T/ctl.log) and exits 1, json() that runs Python on d, stdin's JSON.
+ctltest_begin() { # name of the scratch directory
+	T=$(mktemp -d "/tmp/$1.XXXXXX")
+	DPPID=
+	CPID=
+	trap ctltest_cleanup EXIT
+}
+ctltest_cleanup() {
+	[ -n "$CPID" ] && kill "$CPID" 2>/dev/null && wait "$CPID" 2>/dev/null || true
+	[ -n "$DPPID" ] && kill "$DPPID" 2>/dev/null && wait "$DPPID" 2>/dev/null || true
+	rm -rf "$T"
+}
+fail() {
+	echo "FAIL: $*"
+	echo "--- dataplane log"; cat "$T/dp.log" 2>/dev/null || true
+	echo "--- control log"; cat "$T/ctl.log" 2>/dev/null || true
+	exit 1
+}
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
