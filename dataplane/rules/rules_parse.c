@@ -18,7 +18,7 @@ struct cursor {
 	const char *p, *end;
 };
 
-static int
+static int __attribute__((format(printf, 6, 7)))
 fail(char *err, size_t errlen, const char *name, uint32_t line, int ret, const char *fmt, ...)
 {
 	char why[160];
