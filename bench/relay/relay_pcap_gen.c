@@ -65,6 +65,7 @@ frame(uint8_t *f, const struct relay_leg *a, uint32_t k)
 {
 	uint8_t *ip = f + 14, *udp = ip + 20, *rtp = udp + 8;
 	uint16_t ulen = 8 + PAYLOAD, c;
+	uint8_t pseudo[12 + 8 + PAYLOAD] = {0};
 	uint32_t src = 0xc6134000 + (k & 0x3fff); /* 198.19.64.0/18: callers */
 	int i;
 
@@ -89,13 +90,23 @@ frame(uint8_t *f, const struct relay_leg *a, uint32_t k)
 	udp[3] = (uint8_t)a->local_port;
 	udp[4] = (uint8_t)(ulen >> 8);
 	udp[5] = (uint8_t)ulen;
-	/* UDP checksum left 0: the relay recomputes it anyway */
 	rtp[0] = 0x80;
 	rtp[2] = (uint8_t)(k >> 8);
 	rtp[3] = (uint8_t)k;
 	for (i = 0; i < 4; i++)
 		rtp[8 + i] = (uint8_t)(k >> (24 - 8 * i));
 	memset(rtp + 12, 0xd5, PAYLOAD - 12); /* A-law silence */
+	/* a complete UDP checksum, as RTP senders on a wire send it (PAYLOAD is even) */
+	memcpy(pseudo, ip + 12, 8);
+	pseudo[9] = 17;
+	pseudo[10] = udp[4];
+	pseudo[11] = udp[5];
+	memcpy(pseudo + 12, udp, ulen);
+	c = csum16(pseudo, 12 + (size_t)ulen);
+	if (c == 0)
+		c = 0xffff;
+	udp[6] = (uint8_t)(c >> 8);
+	udp[7] = (uint8_t)c;
 }
 
 int

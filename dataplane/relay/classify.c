@@ -21,6 +21,7 @@ udp_next(const struct relay_iface *in, const struct rte_udp_hdr *udp, uint16_t r
 	pm->src.port = rte_be_to_cpu_16(udp->src_port);
 	pm->payload_off = (uint16_t)((const uint8_t *)(udp + 1) - frame);
 	pm->plen = ulen - sizeof(*udp);
+	pm->udp_csum = udp->dgram_cksum;
 	if (dport == in->sip_port)
 		return RELAY_V_SIP;
 	pm->key.port = dport & ~1u;

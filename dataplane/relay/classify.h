@@ -20,6 +20,7 @@ struct relay_pkt_meta {
 	uint16_t plen;
 	uint8_t tos;
 	uint8_t odd_port;       /* arrived on port+1 */
+	uint16_t udp_csum;      /* the received UDP checksum, as in the frame */
 };
 
 /*

@@ -148,6 +148,17 @@ parse_iface(struct rte_cfgfile *f, const char *sec, struct relay_iface *i, char 
 		    lo > hi || hi - lo < 3)
 			return fail(err, len, -EINVAL, sec, "media_ports", v);
 	}
+	v = rte_cfgfile_get_entry(f, sec, "udp_checksum");
+	if (v != NULL) {
+		if (!strcmp(v, "auto"))
+			i->udp_checksum = RELAY_UDP_CSUM_AUTO;
+		else if (!strcmp(v, "update"))
+			i->udp_checksum = RELAY_UDP_CSUM_UPDATE;
+		else if (!strcmp(v, "recompute"))
+			i->udp_checksum = RELAY_UDP_CSUM_RECOMPUTE;
+		else
+			return fail(err, len, -EINVAL, sec, "udp_checksum", v);
+	}
 	i->media_lo = (uint16_t)((lo + 1) & ~1u); /* RTP on even ports */
 	i->media_hi = (uint16_t)hi;
 	i->media_next = i->media_lo;

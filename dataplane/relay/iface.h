@@ -12,6 +12,13 @@
 #define RELAY_MAX_IFACES 8
 #define RELAY_MAX_IP6 4
 
+/* [interface] udp_checksum: whether received UDP checksums can be patched. */
+enum relay_udp_checksum {
+	RELAY_UDP_CSUM_AUTO,      /* by driver: recompute on ports fed by kernel peers */
+	RELAY_UDP_CSUM_UPDATE,    /* complete checksums arrive: patch them (RFC 1624) */
+	RELAY_UDP_CSUM_RECOMPUTE, /* partial ones may arrive: sum every payload */
+};
+
 struct relay_iface {
 	char name[32];
 	char dev[128];          /* DPDK device name (vdev name or PCI address) */
@@ -19,6 +26,11 @@ struct relay_iface {
 	uint8_t index;
 	uint8_t mac[6];
 	bool tx_udp_csum;       /* the port computes UDP checksums on TX */
+	/* Config udp_checksum (enum relay_udp_checksum) and what port setup made of it:
+	 * UDP checksums received on this port are complete, so the relay patches them
+	 * instead of summing payloads (pkt_rewrite.h). */
+	uint8_t udp_checksum;
+	bool rx_csum_complete;
 	/* IPv4, network order; pool4 is an optional prefix of extra media addresses */
 	uint32_t ip4;
 	uint8_t ip4_plen;
@@ -47,6 +59,28 @@ struct relay_iface {
 	bool pf_soft;
 	struct pf_config pf;
 };
+
+/*
+ * Whether the UDP checksums a port receives are complete, for its udp_checksum mode
+ * and DPDK driver. auto trusts every driver but those whose peers are kernel stacks
+ * on the same host: the kernel hands veth, tap and vhost frames over with partial
+ * checksums (the pseudo-header sum only), which a patch would turn into garbage.
+ */
+static inline bool
+relay_iface_rx_csum_complete(uint8_t mode, const char *driver)
+{
+	static const char *const partial[] = {
+		"net_af_xdp", "net_af_packet", "net_tap", "net_vhost", "net_virtio_user",
+	};
+	unsigned int k;
+
+	if (mode != RELAY_UDP_CSUM_AUTO)
+		return mode == RELAY_UDP_CSUM_UPDATE;
+	for (k = 0; driver != NULL && k < sizeof(partial) / sizeof(partial[0]); k++)
+		if (strcmp(driver, partial[k]) == 0)
+			return false;
+	return driver != NULL;
+}
 
 static inline uint32_t
 relay_mask4(uint8_t plen)

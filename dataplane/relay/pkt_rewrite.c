@@ -71,18 +71,35 @@ sum32(const void *p, unsigned int n)
 	return sum;
 }
 
-static uint64_t
-pseudo_sum(const struct relay_hdr_spec *s, uint16_t udp_len)
+static inline uint64_t
+addr_pseudo_sum(uint8_t family, const uint8_t *src, const uint8_t *dst, uint16_t udp_len)
 {
 	uint64_t sum;
 
-	if (s->src.family == RELAY_FAMILY_IPV6)
-		sum = sum32(s->src.addr, 4) + sum32(s->dst.addr, 4);
+	if (family == RELAY_FAMILY_IPV6)
+		sum = sum32(src, 4) + sum32(dst, 4);
 	else
-		sum = sum32(s->src.addr, 1) + sum32(s->dst.addr, 1);
+		sum = sum32(src, 1) + sum32(dst, 1);
 	sum += rte_cpu_to_be_16(IPPROTO_UDP);
 	sum += rte_cpu_to_be_16(udp_len);
 	return sum;
+}
+
+static uint64_t
+pseudo_sum(const struct relay_hdr_spec *s, uint16_t udp_len)
+{
+	return addr_pseudo_sum(s->src.family, s->src.addr, s->dst.addr, udp_len);
+}
+
+uint16_t
+relay_udp_payload_sum(uint8_t family, const uint8_t *src, const uint8_t *dst,
+		      uint16_t sport_be, uint16_t dport_be, uint16_t ulen, uint16_t csum_be)
+{
+	uint64_t rest = addr_pseudo_sum(family, src, dst, ulen) + sport_be + dport_be +
+			rte_cpu_to_be_16(ulen) + csum_be;
+
+	/* one's complement: payload + rest == 0 (0xffff), so payload == ~rest */
+	return (uint16_t)~relay_csum_fold(rest);
 }
 
 /*
@@ -120,9 +137,16 @@ write_udp(struct rte_udp_hdr *udp, uint16_t plen, const struct relay_hdr_spec *s
 		udp->dgram_cksum = relay_csum_fold(pseudo_sum(s, udp_len));
 		return;
 	}
-	/* pseudo-header, the UDP header with a zero checksum, then the untrusted payload */
+	if (s->payload_csum == RELAY_PCSUM_NONE && s->src.family == RELAY_FAMILY_IPV4) {
+		udp->dgram_cksum = 0;
+		return;
+	}
+	/* pseudo-header, the UDP header with a zero checksum, then the payload */
 	sum = pseudo_sum(s, udp_len) + word32(sport, dport) + len_be;
-	sum = relay_csum_add(udp + 1, plen, sum);
+	if (s->payload_csum == RELAY_PCSUM_KNOWN)
+		sum += s->payload_sum;
+	else
+		sum = relay_csum_add(udp + 1, plen, sum);
 	csum = (uint16_t)~relay_csum_fold(sum);
 	udp->dgram_cksum = csum == 0 ? 0xffff : csum; /* 0 means "none" in UDP */
 }

@@ -39,6 +39,7 @@ relay_port_setup(struct relay_iface *ifc, uint16_t n_rxq, uint16_t n_txq,
 		conf.rx_adv_conf.rss_conf.rss_hf = info.flow_type_rss_offloads &
 			(RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP);
 	}
+	ifc->rx_csum_complete = relay_iface_rx_csum_complete(ifc->udp_checksum, info.driver_name);
 	ifc->tx_udp_csum = (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_UDP_CKSUM) != 0;
 	if (ifc->tx_udp_csum)
 		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_UDP_CKSUM;

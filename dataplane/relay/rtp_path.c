@@ -94,6 +94,32 @@ next_hop(struct relay_worker *w, const struct relay_iface *ifc, const struct rel
 	return false;
 }
 
+/*
+ * The payload's share of the new UDP checksum: patched from the received checksum where
+ * the receiving port delivers complete ones (pkt_rewrite.h), otherwise summed.
+ */
+static inline void
+payload_csum(const struct relay_iface *rx, const struct relay_pkt_meta *pm,
+	     struct relay_hdr_spec *spec)
+{
+	const uint8_t *dst;
+
+	spec->payload_csum = RELAY_PCSUM_COMPUTE;
+	if (!rx->rx_csum_complete)
+		return;
+	if (pm->udp_csum == 0) {
+		spec->payload_csum = RELAY_PCSUM_NONE; /* IPv4 without one; IPv6 out sums */
+		return;
+	}
+	dst = pm->key.family == RELAY_FAMILY_IPV6 ? rx->ip6[pm->key.addr] :
+						    (const uint8_t *)&pm->key.addr;
+	spec->payload_sum = relay_udp_payload_sum(pm->src.family, pm->src.addr, dst,
+						  rte_cpu_to_be_16(pm->src.port),
+						  rte_cpu_to_be_16((uint16_t)(pm->key.port + pm->odd_port)),
+						  (uint16_t)(pm->plen + 8), pm->udp_csum);
+	spec->payload_csum = RELAY_PCSUM_KNOWN;
+}
+
 static void
 count_rtp(struct relay_leg_stats *st, uint32_t clock_rate, const uint8_t *pl, uint16_t plen,
 	  uint64_t now_us)
@@ -172,6 +198,7 @@ relay_rtp_forward(struct relay_worker *w, struct rte_mbuf *m, const struct relay
 	spec.tos = pm->tos;
 	spec.ttl = 64;
 	spec.no_udp_csum = ifc->tx_udp_csum;
+	payload_csum(&w->dp->iface[pm->key.iface], pm, &spec);
 
 	/* new headers end where the payload starts; the mbuf headroom absorbs growth */
 	off = (int)m->data_off + pm->payload_off - (int)relay_hdr_len(out->family);

@@ -59,6 +59,20 @@ inline Ip6 ip6(uint16_t net, uint16_t host)
 	return a;
 }
 
+// Set a frame's UDP checksum as a sender on a wire would (0xffff for a zero sum).
+inline void set_udp_checksum(Frame &f)
+{
+	bool v6 = f[12] == 0x86;
+	uint8_t *ip = &f[14], *u = ip + (v6 ? 40 : 20);
+	size_t ul = (size_t)(u[4] << 8 | u[5]);
+	uint32_t s = v6 ? be_sum(ip + 8, 32) : be_sum(ip + 12, 8);
+	u[6] = u[7] = 0;
+	uint16_t c = (uint16_t)~be_fold(be_sum(u, ul, s + 17 + (uint32_t)ul));
+	if (c == 0)
+		c = 0xffff;
+	u[6] = (uint8_t)(c >> 8), u[7] = (uint8_t)c;
+}
+
 // Build Ethernet + IPv4/IPv6 + UDP with a deliberately wrong UDP checksum (as veth
 // peers send partial ones): the relay must not trust it.
 inline Frame udp_frame(const Mac &dst, const Mac &src, bool v6, const uint8_t *sip,
@@ -164,6 +178,9 @@ public:
 	struct rte_ring *rx[N_IF] = {}, *tx[N_IF] = {};
 	struct relay_runtime *rt = nullptr;
 	struct relay_config cfg;
+	// The ports' udp_checksum: the frames below carry garbage checksums, as veth peers
+	// send partial ones, so by default the relay must sum payloads itself.
+	uint8_t udp_checksum = RELAY_UDP_CSUM_RECOMPUTE;
 	std::map<uint32_t, Mac> arp_peers;            // IPv4 (network order) -> MAC
 	std::map<std::string, Mac> nd_peers;          // IPv6 bytes -> MAC
 	std::vector<Frame> out[N_IF];                 // relayed frames, by interface
@@ -202,6 +219,7 @@ public:
 			f.ip6_prefixlen = 64;
 			memcpy(f.ip6[0], ip6((uint16_t)(i + 1), 1).b, 16);
 			f.sip_port = 5060;
+			f.udp_checksum = udp_checksum;
 			f.media_lo = 20000;
 			f.media_hi = 20999;
 			f.media_next = 20000;

@@ -97,6 +97,27 @@ TEST(Config, SipSettingsAndErrors)
 	}
 }
 
+TEST(Config, UdpChecksumMode)
+{
+	struct relay_config c;
+	char err[256] = "";
+	std::string p = write_tmp("[interface a]\nport = x\nipv4 = 10.0.0.1/24\nudp_checksum = update\n"
+				  "[interface b]\nport = y\nipv4 = 10.0.1.1/24\nudp_checksum = recompute\n"
+				  "[interface c]\nport = z\nipv4 = 10.0.2.1/24\n");
+	relay_config_defaults(&c);
+	ASSERT_EQ(relay_config_load(&c, p.c_str(), err, sizeof(err)), 0) << err;
+	EXPECT_EQ(c.iface[0].udp_checksum, RELAY_UDP_CSUM_UPDATE);
+	EXPECT_EQ(c.iface[1].udp_checksum, RELAY_UDP_CSUM_RECOMPUTE);
+	EXPECT_EQ(c.iface[2].udp_checksum, RELAY_UDP_CSUM_AUTO);
+	remove(p.c_str());
+
+	p = write_tmp("[interface a]\nport = x\nipv4 = 10.0.0.1/24\nudp_checksum = trust\n");
+	relay_config_defaults(&c);
+	EXPECT_LT(relay_config_load(&c, p.c_str(), err, sizeof(err)), 0);
+	EXPECT_NE(std::string(err).find("udp_checksum"), std::string::npos) << err;
+	remove(p.c_str());
+}
+
 TEST(Config, ValuesAndErrors)
 {
 	std::string p = write_tmp("[dataplane]\nsocket =\ncapacity = 1000000\npolling = adaptive\n"

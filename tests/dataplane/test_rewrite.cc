@@ -84,6 +84,60 @@ INSTANTIATE_TEST_SUITE_P(Sizes, Rewrite,
 	::testing::Combine(::testing::Values(RELAY_FAMILY_IPV4, RELAY_FAMILY_IPV6),
 			   ::testing::Values(0, 1, 2, 3, 12, 13, 172, 173, 1400)));
 
+// A checksum patched from the received one (RFC 1624) equals one summed in full, for
+// both families, odd lengths, and a payload whose sum folds to zero or 0xffff.
+TEST(Checksum, PayloadSumFromReceivedChecksum)
+{
+	for (uint8_t family : {RELAY_FAMILY_IPV4, RELAY_FAMILY_IPV6}) {
+		for (int plen : {0, 1, 13, 160, 171, 1200}) {
+			for (int fill = 0; fill < 3; fill++) {
+				unsigned int hl = relay_hdr_len(family);
+				std::vector<uint8_t> in(hl + plen), out(hl + plen);
+				for (int i = 0; i < plen; i++)
+					in[hl + i] = fill == 0 ? (uint8_t)(i * 53 + 7) : fill == 1 ? 0 : 0xff;
+				// the received frame: a sender's complete checksum
+				struct relay_hdr_spec rs = spec(family);
+				rs.src.port = 4000;
+				rs.dst.port = 30001;
+				relay_write_headers(in.data(), (uint16_t)plen, &rs);
+				ASSERT_TRUE(frame_checksums_ok(in.data(), in.size()));
+				uint16_t sport, dport, csum;
+				memcpy(&sport, in.data() + hl - 8, 2);
+				memcpy(&dport, in.data() + hl - 6, 2);
+				memcpy(&csum, in.data() + hl - 2, 2);
+
+				// relayed with new addresses and ports, payload untouched
+				memcpy(out.data() + hl, in.data() + hl, plen);
+				struct relay_hdr_spec os = spec(family);
+				os.src.addr[0] ^= 0x11;
+				os.dst.port = 5004;
+				os.payload_csum = RELAY_PCSUM_KNOWN;
+				os.payload_sum = relay_udp_payload_sum(family, rs.src.addr, rs.dst.addr,
+								       sport, dport, (uint16_t)(plen + 8), csum);
+				relay_write_headers(out.data(), (uint16_t)plen, &os);
+				EXPECT_TRUE(frame_checksums_ok(out.data(), out.size()))
+					<< (int)family << " " << plen << " " << fill;
+				std::vector<uint8_t> full(out);
+				os.payload_csum = RELAY_PCSUM_COMPUTE;
+				relay_write_headers(full.data(), (uint16_t)plen, &os);
+				EXPECT_EQ(0, memcmp(full.data() + hl - 2, out.data() + hl - 2, 2));
+			}
+		}
+	}
+}
+
+TEST(Checksum, NoneKeepsZeroOnIpv4Only)
+{
+	std::vector<uint8_t> f(RELAY_HDR_LEN_IPV4 + 20, 0x5a), g(RELAY_HDR_LEN_IPV6 + 20, 0x5a);
+	struct relay_hdr_spec s4 = spec(RELAY_FAMILY_IPV4), s6 = spec(RELAY_FAMILY_IPV6);
+	s4.payload_csum = s6.payload_csum = RELAY_PCSUM_NONE;
+	relay_write_headers(f.data(), 20, &s4);
+	relay_write_headers(g.data(), 20, &s6);
+	EXPECT_EQ(f[RELAY_HDR_LEN_IPV4 - 2] | f[RELAY_HDR_LEN_IPV4 - 1], 0);
+	EXPECT_NE(g[RELAY_HDR_LEN_IPV6 - 2] | g[RELAY_HDR_LEN_IPV6 - 1], 0);
+	EXPECT_TRUE(frame_checksums_ok(g.data(), g.size()));
+}
+
 TEST(Checksum, MatchesRfc1071Example)
 {
 	// RFC 1071 section 3 example: 00 01 f2 03 f4 f5 f6 f7 sums to ddf2
