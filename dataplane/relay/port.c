@@ -6,8 +6,20 @@
 
 #include "port.h"
 
+/* Ring sizes unless the driver prefers larger ones (net_af_xdp: 2048): a deeper RX ring
+ * absorbs the moments a worker on a shared core is preempted. */
 #define RX_DESC 1024
 #define TX_DESC 1024
+
+static uint16_t
+ring_size(uint16_t preferred, uint16_t ours, const struct rte_eth_desc_lim *lim)
+{
+	uint16_t n = preferred > ours ? preferred : ours;
+
+	if (lim->nb_max != 0 && n > lim->nb_max)
+		n = lim->nb_max;
+	return n < lim->nb_min ? lim->nb_min : n;
+}
 
 int
 relay_port_setup(struct relay_iface *ifc, uint16_t n_rxq, uint16_t n_txq,
@@ -47,13 +59,19 @@ relay_port_setup(struct relay_iface *ifc, uint16_t n_rxq, uint16_t n_txq,
 	if (ret < 0)
 		goto fail;
 	for (q = 0; q < n_rxq; q++) {
-		ret = rte_eth_rx_queue_setup(port, q, RX_DESC, rte_eth_dev_socket_id(port),
+		ret = rte_eth_rx_queue_setup(port, q,
+					     ring_size(info.default_rxportconf.ring_size, RX_DESC,
+						       &info.rx_desc_lim),
+					     rte_eth_dev_socket_id(port),
 					     NULL, mp);
 		if (ret < 0)
 			goto fail;
 	}
 	for (q = 0; q < n_txq; q++) {
-		ret = rte_eth_tx_queue_setup(port, q, TX_DESC, rte_eth_dev_socket_id(port),
+		ret = rte_eth_tx_queue_setup(port, q,
+					     ring_size(info.default_txportconf.ring_size, TX_DESC,
+						       &info.tx_desc_lim),
+					     rte_eth_dev_socket_id(port),
 					     NULL);
 		if (ret < 0)
 			goto fail;
