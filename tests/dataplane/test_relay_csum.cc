@@ -26,10 +26,13 @@ uint16_t udp_checksum_of(const Frame &f)
 	return (uint16_t)(f[off] << 8 | f[off + 1]);
 }
 
+// What a test does to the frame after its UDP checksum was made.
+enum class Edit { None, CorruptPayload, ZeroChecksum };
+
 // Relays one frame on a fresh v4 -> (v4 or v6) stream; the first frame waits for the
 // next hop, so it is sent twice. Returns the relayed frame (empty if none).
 Frame relay_one(uint8_t mode, const char *tag, bool out_v6, const Frame &pl, bool complete,
-		int corrupt_at = -1)
+		Edit edit = Edit::None)
 {
 	RingRelay r;
 	r.udp_checksum = mode;
@@ -40,8 +43,10 @@ Frame relay_one(uint8_t mode, const char *tag, bool out_v6, const Frame &pl, boo
 				     out_v6 ? leg6("core", ip6(2, 2), 5000) : leg4("core", "198.18.2.2", 5000));
 	EXPECT_EQ(c.h.status, 0);
 	Frame f = v4_to_relay(r, c.local[0].port, pl, complete);
-	if (corrupt_at >= 0)
-		f[f.size() - pl.size() + (size_t)corrupt_at] ^= 0x40; // after the checksum was made
+	if (edit == Edit::CorruptPayload)
+		f[f.size() - pl.size() + 40] ^= 0x40; // damage on the way in
+	if (edit == Edit::ZeroChecksum)
+		f[14 + 20 + 6] = f[14 + 20 + 7] = 0; // the sender sent none (RFC 768)
 	for (int k = 0; k < 2 && r.out[1].empty(); k++) {
 		r.inject(0, f);
 		r.pump();
@@ -82,11 +87,11 @@ TEST(RelayChecksum, CorruptionBeforeTheRelayStaysDetectable)
 {
 	Frame pl = rtp_payload(9, 1440, 0x77, 172);
 	// patched: the receiver still sees that the payload was damaged on the way in
-	Frame o = relay_one(RELAY_UDP_CSUM_UPDATE, "cc1", false, pl, true, 40);
+	Frame o = relay_one(RELAY_UDP_CSUM_UPDATE, "cc1", false, pl, true, Edit::CorruptPayload);
 	ASSERT_FALSE(o.empty());
 	EXPECT_FALSE(frame_checksums_ok(o.data(), o.size()));
 	// summed (ports that may get partial checksums): the damage is covered over
-	Frame s = relay_one(RELAY_UDP_CSUM_RECOMPUTE, "cc2", false, pl, true, 40);
+	Frame s = relay_one(RELAY_UDP_CSUM_RECOMPUTE, "cc2", false, pl, true, Edit::CorruptPayload);
 	ASSERT_FALSE(s.empty());
 	EXPECT_TRUE(frame_checksums_ok(s.data(), s.size()));
 }
@@ -106,25 +111,10 @@ TEST(RelayChecksum, PartialChecksumsNeedRecompute)
 TEST(RelayChecksum, ZeroIpv4ChecksumKeptOrFilledForIpv6)
 {
 	Frame pl = rtp_payload(11, 1760, 0x66, 172);
-	auto run = [&](bool v6, const char *tag) {
-		RingRelay r;
-		r.udp_checksum = RELAY_UDP_CSUM_UPDATE;
-		EXPECT_TRUE(r.start(tag));
-		struct dp_reply c = r.create(leg4("access", "198.18.1.2", 4000),
-					     v6 ? leg6("core", ip6(2, 2), 5000) : leg4("core", "198.18.2.2", 5000));
-		Frame f = v4_to_relay(r, c.local[0].port, pl, false);
-		size_t off = 14 + 20 + 6;
-		f[off] = f[off + 1] = 0; // the sender sent no checksum (RFC 768)
-		for (int k = 0; k < 2 && r.out[1].empty(); k++) {
-			r.inject(0, f);
-			r.pump();
-		}
-		return r.out[1].empty() ? Frame() : r.out[1][0];
-	};
-	Frame o4 = run(false, "cz5");
+	Frame o4 = relay_one(RELAY_UDP_CSUM_UPDATE, "cz5", false, pl, false, Edit::ZeroChecksum);
 	ASSERT_FALSE(o4.empty());
 	EXPECT_EQ(udp_checksum_of(o4), 0) << "IPv4 out keeps the sender's choice";
-	Frame o6 = run(true, "cz6");
+	Frame o6 = relay_one(RELAY_UDP_CSUM_UPDATE, "cz6", true, pl, false, Edit::ZeroChecksum);
 	ASSERT_FALSE(o6.empty());
 	EXPECT_NE(udp_checksum_of(o6), 0) << "IPv6 requires a checksum (RFC 8200)";
 	EXPECT_TRUE(frame_checksums_ok(o6.data(), o6.size()));
